@@ -1,0 +1,211 @@
+"""Timed words → subtitle cues that follow the style rules.
+
+Cue breaks are chosen by dynamic programming over word boundaries: each cue must fit the line
+limits (checked in O(lines) with precomputed line reach) and the duration limit; the cost
+prefers breaks at sentence ends, then clause marks and pauses, and punishes reading speeds the
+timing cannot give. Lines inside a cue are balanced and broken after punctuation where possible.
+Everything is linear in the number of words (times a window of one cue's worth).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .segment import ends_sentence
+from .style import StyleRules, line_width, reading_length
+from .text.words import join_words, needs_space
+from .types import Cue, Word
+
+FULL_SPACE = "\u3000"
+CLAUSE_MARKS = "，。"
+# Gaps between cues shorter than this are closed up to the minimum gap (chained cues).
+CHAIN_GAP = 0.5
+# Silence inside one cue longer than this is costly: the text would hang over nothing.
+LONG_PAUSE = 1.5
+
+
+@dataclass(frozen=True)
+class _Widths:
+    prefix: tuple[float, ...]  # prefix[k]: width of words[:k] including separators
+    sep: tuple[float, ...]  # separator width before word k
+
+    def span(self, i: int, j: int) -> float:
+        return self.prefix[j] - self.prefix[i] - self.sep[i]
+
+
+def layout_cues(words: Sequence[Word], rules: StyleRules, language: str) -> tuple[Cue, ...]:
+    """Cues for timed words; no cues for untimed ones (subtitles need times)."""
+    if not words or not all(w.timed for w in words):
+        return ()
+    widths = _measure(words, rules)
+    bounds = _choose_breaks(words, widths, rules)
+    cues = [_make_cue(words, i, j, widths, rules, language) for i, j in bounds]
+    return tuple(_retime(cues, rules))
+
+
+def _piece(w: Word) -> str:
+    return w.lead + w.text + w.punct
+
+
+def _measure(words: Sequence[Word], rules: StyleRules) -> _Widths:
+    space = 0.5 if rules.half_width else 1.0
+    prefix = [0.0]
+    sep: list[float] = []
+    prev = ""
+    for w in words:
+        piece = _piece(w)
+        s = space if prev and piece and needs_space(prev, piece) else 0.0
+        sep.append(s)
+        prefix.append(prefix[-1] + s + line_width(piece, rules))
+        prev = piece or prev
+    return _Widths(tuple(prefix), tuple(sep))
+
+
+def _line_reach(n: int, widths: _Widths, limit: float) -> list[int]:
+    """reach[k]: the end of the longest line starting at word k (at least one word)."""
+    reach = [0] * n
+    j = 0
+    for k in range(n):
+        j = max(j, k + 1)
+        while j < n and widths.span(k, j + 1) <= limit:
+            j += 1
+        reach[k] = j
+    return reach
+
+
+def _fits(i: int, j: int, reach: list[int], max_lines: int) -> bool:
+    k, lines = i, 0
+    while k < j:
+        k = reach[k]
+        lines += 1
+        if lines > max_lines:
+            return False
+    return True
+
+
+def _break_cost(w: Word, nxt: Word) -> float:
+    """How good a place the boundary after `w` is to end a cue (lower is better)."""
+    if ends_sentence(w):
+        cost = 0.0
+    elif w.punct:
+        cost = 1.0
+    elif nxt.break_before:
+        cost = 2.0
+    else:
+        cost = 4.0
+    pause = (nxt.start or 0.0) - (w.end or 0.0)
+    return cost - 2.0 * min(max(pause, 0.0), 1.0)
+
+
+def _choose_breaks(
+    words: Sequence[Word], widths: _Widths, rules: StyleRules
+) -> list[tuple[int, int]]:
+    n = len(words)
+    reach = _line_reach(n, widths, rules.max_line)
+    inner_ends = [0]
+    for w in words:
+        inner_ends.append(inner_ends[-1] + ends_sentence(w))
+    best = [0.0] + [math.inf] * n
+    back = [0] * (n + 1)
+    for j in range(1, n + 1):
+        end = words[j - 1].end or 0.0
+        next_start = words[j].start if j < n else end + rules.max_duration
+        tail = _break_cost(words[j - 1], words[j]) if j < n else 0.0
+        longest_pause = 0.0
+        for i in range(j - 1, -1, -1):
+            if i < j - 1:
+                longest_pause = max(longest_pause, (words[i + 1].start or 0) - (words[i].end or 0))
+            if not _fits(i, j, reach, rules.max_lines):
+                break
+            start = words[i].start or 0.0
+            if end - start > rules.max_duration and i < j - 1:
+                break
+            if best[i] == math.inf:
+                continue
+            avail = max(min(rules.max_duration, (next_start or end) - rules.min_gap - start),
+                        end - start, 1e-3)
+            cps = widths.span(i, j) / avail
+            cost = 1.0 + tail
+            cost += 20.0 * max(0.0, cps / rules.max_cps - 1.0)
+            cost += 5.0 if avail < rules.min_duration else 0.0
+            cost += 5.0 if longest_pause > LONG_PAUSE else 0.0
+            cost += 1.2 * (inner_ends[j - 1] - inner_ends[i])
+            total = best[i] + cost
+            if total < best[j]:
+                best[j], back[j] = total, i
+    bounds = []
+    j = n
+    while j > 0:
+        bounds.append((back[j], j))
+        j = back[j]
+    return bounds[::-1]
+
+
+def _make_cue(
+    words: Sequence[Word], i: int, j: int, widths: _Widths, rules: StyleRules, language: str
+) -> Cue:
+    splits = _split_lines(words, i, j, widths, rules)
+    lines = tuple(
+        render_line(words[a:b], rules, language) for a, b in zip(splits, splits[1:], strict=False)
+    )
+    return Cue(words[i].start or 0.0, words[j - 1].end or 0.0, lines, i, j)
+
+
+def _split_lines(
+    words: Sequence[Word], i: int, j: int, widths: _Widths, rules: StyleRules
+) -> list[int]:
+    """Word indices where lines start (plus the end): one line if it fits, else balanced lines
+    broken after punctuation where possible, the lower line rather longer than the upper."""
+    limit = rules.max_line
+
+    @lru_cache(maxsize=None)
+    def best(a: int, lines_left: int) -> tuple[float, tuple[int, ...]]:
+        if widths.span(a, j) <= limit or lines_left == 1 or a == j - 1:
+            over = max(0.0, widths.span(a, j) - limit)
+            return 100.0 * over + (0.0 if lines_left else 0.0), (a, j)
+        options: list[tuple[float, tuple[int, ...]]] = []
+        for b in range(a + 1, j):
+            top = widths.span(a, b)
+            if top > limit and b > a + 1:
+                break
+            rest_cost, rest = best(b, lines_left - 1)
+            bottom = widths.span(b, rest[1])
+            cost = rest_cost + 0.3 * abs(top - bottom) + (0.5 if top > bottom else 0.0)
+            cost += 0.0 if words[b - 1].punct else 1.5
+            options.append((cost, (a, *rest)))
+        return min(options) if options else (0.0, (a, j))
+
+    if widths.span(i, j) <= limit:
+        return [i, j]
+    return list(best(i, rules.max_lines)[1])
+
+
+def render_line(words: Sequence[Word], rules: StyleRules, language: str) -> str:
+    """One subtitle line. Chinese style shows ，and 。 as a space and drops them at line ends."""
+    text = join_words(words, language)
+    if not rules.subtitle_punct:
+        return text
+    for mark in CLAUSE_MARKS:
+        text = text.replace(mark, FULL_SPACE)
+    text = text.replace(FULL_SPACE + " ", FULL_SPACE).replace(" " + FULL_SPACE, FULL_SPACE)
+    return text.strip(FULL_SPACE + " ")
+
+
+def _retime(cues: list[Cue], rules: StyleRules) -> list[Cue]:
+    """Extend cues for reading speed and minimum duration, keep gaps, chain near-touching cues."""
+    out: list[Cue] = []
+    for k, cue in enumerate(cues):
+        start = cue.start if not out else max(cue.start, out[-1].end + rules.min_gap)
+        nxt = cues[k + 1].start if k + 1 < len(cues) else math.inf
+        limit = nxt - rules.min_gap
+        need = max(rules.min_duration, reading_length(cue.lines, rules) / rules.max_cps)
+        end = max(cue.end, min(start + need, start + rules.max_duration))
+        end = min(end, limit)
+        if 0 < limit - end < CHAIN_GAP:
+            end = min(limit, start + rules.max_duration)
+        end = max(end, start + 0.01)
+        out.append(Cue(start, end, cue.lines, cue.first, cue.last))
+    return out

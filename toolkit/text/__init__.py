@@ -1,0 +1,21 @@
+"""Text handling: script conversion, tokenising into words, joining words back into text."""
+
+from .chars import display_width, has_cjk, is_cjk, is_punct, strip_punct
+from .script import SCRIPTS, convert_text, convert_words
+from .words import CJK_LANGUAGES, join_words, needs_space, normalize_words, split_text
+
+__all__ = [
+    "CJK_LANGUAGES",
+    "SCRIPTS",
+    "convert_text",
+    "convert_words",
+    "display_width",
+    "has_cjk",
+    "is_cjk",
+    "is_punct",
+    "join_words",
+    "needs_space",
+    "normalize_words",
+    "split_text",
+    "strip_punct",
+]
