@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+from itertools import pairwise
 
 from .segment import ends_sentence
 from .style import StyleRules, line_width, reading_length
@@ -112,7 +113,7 @@ def _choose_breaks(
     back = [0] * (n + 1)
     for j in range(1, n + 1):
         end = words[j - 1].end or 0.0
-        next_start = words[j].start if j < n else end + rules.max_duration
+        next_start = (words[j].start or end) if j < n else end + rules.max_duration
         tail = _break_cost(words[j - 1], words[j]) if j < n else 0.0
         longest_pause = 0.0
         for i in range(j - 1, -1, -1):
@@ -125,12 +126,14 @@ def _choose_breaks(
                 break
             if best[i] == math.inf:
                 continue
-            avail = max(min(rules.max_duration, (next_start or end) - rules.min_gap - start),
-                        end - start, 1e-3)
+            # The cue may run until the next one starts, less the gap (even into its last word).
+            avail = max(min(rules.max_duration, next_start - rules.min_gap - start), 1e-3)
             cps = widths.span(i, j) / avail
             cost = 1.0 + tail
-            cost += 20.0 * max(0.0, cps / rules.max_cps - 1.0)
-            cost += 5.0 if avail < rules.min_duration else 0.0
+            if cps > rules.max_cps:  # too fast to read: only when no layout can avoid it
+                cost += 10.0 + 100.0 * (cps / rules.max_cps - 1.0)
+            # Too short to read is nearly a hard limit: only taken when nothing else fits.
+            cost += 1000.0 if avail < rules.min_duration else 0.0
             cost += 5.0 if longest_pause > LONG_PAUSE else 0.0
             cost += 1.2 * (inner_ends[j - 1] - inner_ends[i])
             total = best[i] + cost
@@ -149,7 +152,7 @@ def _make_cue(
 ) -> Cue:
     splits = _split_lines(words, i, j, widths, rules)
     lines = tuple(
-        render_line(words[a:b], rules, language) for a, b in zip(splits, splits[1:], strict=False)
+        render_line(words[a:b], rules, language) for a, b in pairwise(splits)
     )
     return Cue(words[i].start or 0.0, words[j - 1].end or 0.0, lines, i, j)
 
@@ -161,11 +164,11 @@ def _split_lines(
     broken after punctuation where possible, the lower line rather longer than the upper."""
     limit = rules.max_line
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(a: int, lines_left: int) -> tuple[float, tuple[int, ...]]:
         if widths.span(a, j) <= limit or lines_left == 1 or a == j - 1:
             over = max(0.0, widths.span(a, j) - limit)
-            return 100.0 * over + (0.0 if lines_left else 0.0), (a, j)
+            return 100.0 * over, (a, j)
         options: list[tuple[float, tuple[int, ...]]] = []
         for b in range(a + 1, j):
             top = widths.span(a, b)
@@ -206,6 +209,7 @@ def _retime(cues: list[Cue], rules: StyleRules) -> list[Cue]:
         end = min(end, limit)
         if 0 < limit - end < CHAIN_GAP:
             end = min(limit, start + rules.max_duration)
-        end = max(end, start + 0.01)
+        # Rare fallback when no layout gave this cue enough time: take it from the next one.
+        end = max(end, start + rules.min_duration)
         out.append(Cue(start, end, cue.lines, cue.first, cue.last))
     return out

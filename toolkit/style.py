@@ -28,7 +28,8 @@ class StyleRules:
 
 PRESETS: dict[str, StyleRules] = {
     "zh": StyleRules("zh", 16, 2, 9, 5 / 6, 7.0, 2 * FRAME, half_width=True, subtitle_punct=True),
-    "en": StyleRules("en", 42, 2, 17, 5 / 6, 7.0, 2 * FRAME, half_width=False, subtitle_punct=False),
+    "en": StyleRules("en", 42, 2, 17, 5 / 6, 7.0, 2 * FRAME, half_width=False,
+                     subtitle_punct=False),
 }
 
 

@@ -24,7 +24,9 @@ FULL_WIDTH = "，。、；：？！…—·～“”‘’「」『』（）《�
 # Marks that end a sentence, in either width.
 SENTENCE_END = "。？！?!…"
 # ASCII punctuation → its full-width form in Chinese text.
-TO_FULL_WIDTH = str.maketrans({",": "，", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"})
+TO_FULL_WIDTH = str.maketrans(
+    {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
+)
 TO_HALF_WIDTH = str.maketrans({"，": ",", "。": ".", "？": "?", "！": "!", "：": ":", "；": ";",
                                "、": ",", "（": "(", "）": ")", "“": '"', "”": '"', "「": '"',
                                "」": '"', "『": '"', "』": '"', "《": '"', "》": '"'})

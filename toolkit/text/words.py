@@ -20,7 +20,10 @@ from .chars import OPENING, TO_FULL_WIDTH, has_cjk, is_cjk, is_punct
 CJK_LANGUAGES = frozenset({"zh", "yue", "ja", "ko"})
 
 # A non-CJK word: letters/digits with word-internal marks (3.5, don't, e-mail, 10:30), maybe a %.
-_LATIN_WORD = re.compile(r"[^\W_]+(?:['’.\-/:,][^\W_]+)*%?")
+_LATIN_WORD = re.compile(
+    r"(?:https?://|www\.)\S*[^\s.,;:!?，。；：！？)）」』]"  # a URL is one word
+    r"|[^\W_]+(?:['’.\-/:,@][^\W_]+)*%?"
+)
 _CHUNK = re.compile(r"\S+")
 # Longest silence inside which jieba may still join two ASR tokens into one word.
 _JOIN_GAP = 0.3
@@ -69,7 +72,7 @@ def _is_punct_token(token: str) -> bool:
 
 
 def _attach(tokens: Iterable[tuple[str, bool, bool]]) -> list[Word]:
-    """(token, space_before, break_before) triples → words, punctuation tokens attached to their neighbours.
+    """(token, space_before, break_before) triples → words, with punctuation attached.
 
     A mark that touches the word before it closes that word; one that follows a space and
     touches the word after it opens that one (so ASCII quotes find their side too).
@@ -133,10 +136,18 @@ def normalize_words(words: Sequence[Word], language: str) -> tuple[Word, ...]:
     first character's start to its last character's end. Words are never joined across a
     silence longer than `_JOIN_GAP` or across punctuation, so no word straddles a pause.
     """
+    # Only Chinese is re-cut across tokens; other scripts keep the engine's words (split from
+    # their punctuation), since their tokens already are words.
+    chinese = language in ("zh", "yue")
+    runs = _runs(words) if chinese else ([w] for w in words if w.text.strip())
     out: list[Word] = []
-    for run in _runs(words):
-        out.extend(_recut(run, language))
-    return tuple(_full_width(out) if language in ("zh", "yue") else out)
+    for run in runs:
+        recut = _recut(run, language)
+        if not recut and out:  # a token of punctuation alone closes the word before it
+            marks = "".join(w.lead + w.text.strip() + w.punct for w in run)
+            out[-1] = replace(out[-1], punct=out[-1].punct + marks)
+        out.extend(recut)
+    return tuple(_full_width(out) if chinese else out)
 
 
 def _runs(words: Sequence[Word]) -> Iterator[list[Word]]:
@@ -163,12 +174,15 @@ def _recut(run: Sequence[Word], language: str) -> list[Word]:
     chars: list[tuple[str, float | None, float | None, float | None]] = []
     for w in run:
         text = w.text.strip()
-        n = len(text)
-        for i, c in enumerate(text):
+        # Time is spread over the spoken characters only; marks take the time where they sit.
+        n = sum(1 for c in text if not is_punct(c))
+        i = 0
+        for c in text:
             start = end = None
             if w.start is not None and w.end is not None and n:
-                start = w.start + (w.end - w.start) * i / n
-                end = w.start + (w.end - w.start) * (i + 1) / n
+                start = w.start + (w.end - w.start) * min(i, n - 1 if is_punct(c) else i) / n
+                i += 0 if is_punct(c) else 1
+                end = w.start + (w.end - w.start) * i / n
             chars.append((c, start, end, w.probability))
     text = "".join(c for c, *_ in chars)
     brk = run[0].break_before
@@ -211,7 +225,9 @@ def join_words(words: Sequence[Word], language: str = "") -> str:
         piece = w.lead + w.text + w.punct
         if not piece:
             continue
-        if prev and needs_space(prev, w.text if not w.lead or _full_width_mark(w.lead[0]) else "(" ):
+        # A word with an opening mark spaces like "(" would; a full-width mark never spaces.
+        opening = w.lead and not _full_width_mark(w.lead[0])
+        if prev and needs_space(prev, "(" if opening else w.text):
             parts.append(" ")
         parts.append(piece)
         prev = piece
@@ -229,9 +245,7 @@ def needs_space(left: str, right: str) -> bool:
         return False
     if b in OPENING or a in OPENING:
         return a not in OPENING and not is_cjk(a) and b in OPENING
-    if is_punct(b):
-        return False
-    return True
+    return not is_punct(b)
 
 
 def _full_width_mark(c: str) -> bool:

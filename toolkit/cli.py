@@ -1,0 +1,269 @@
+"""The command line: the only module that parses arguments or prints. `main(argv) -> int`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import ZimuError
+from .pipeline import ALL_FORMATS, Options
+
+INTERNAL_ERROR = 70
+
+
+class ProgressBar:
+    """`[#####-----]  48%  00:31 left` on stderr, redrawn in place; silent when not a terminal."""
+
+    def __init__(self, label: str, stream: TextIO = sys.stderr, enabled: bool | None = None):
+        self.label = label
+        self.stream = stream
+        self.enabled = stream.isatty() if enabled is None else enabled
+        self.began = time.monotonic()
+
+    def __call__(self, done: float, total: float) -> None:
+        if not self.enabled or total <= 0:
+            return
+        frac = min(max(done / total, 0.0), 1.0)
+        spent = time.monotonic() - self.began
+        left = spent / frac - spent if frac > 0.01 else 0.0
+        bar = "#" * int(frac * 24)
+        self.stream.write(f"\r{self.label} [{bar:<24}] {frac:4.0%}  {_clock(left)} left ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    if s >= 3600:
+        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--language", help="spoken language (ISO code such as zh, en); default: detect")
+    p.add_argument("--script", default="auto",
+                   help="Chinese characters: zh-Hans (default for Chinese), zh-Hant, zh-TW, "
+                        "zh-HK, or keep")
+    p.add_argument("--punctuator", default="auto",
+                   help="auto (trained model for Chinese), model, rules, keep")
+    p.add_argument("--input-kind", default="auto",
+                   choices=["auto", "media", "text", "srt", "vtt", "ass"])
+    p.add_argument("--strict", action="store_true",
+                   help="fail on broken subtitles instead of repairing them")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _style(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("subtitle style (defaults from the preset)")
+    g.add_argument("--preset", choices=["zh", "en"], help="style preset; default by language")
+    g.add_argument("--max-line", type=float,
+                   help="line width (CJK presets count half-width as 0.5)")
+    g.add_argument("--max-lines", type=int)
+    g.add_argument("--max-cps", type=float, help="reading speed, characters per second")
+    g.add_argument("--min-duration", type=float)
+    g.add_argument("--max-duration", type=float)
+    g.add_argument("--min-gap", type=float, help="seconds between cues")
+    g.add_argument("--full-punct", action="store_true",
+                   help="keep ，and 。 in Chinese subtitle lines")
+
+
+def _style_overrides(a: argparse.Namespace) -> dict[str, Any]:
+    names = ("max_line", "max_lines", "max_cps", "min_duration", "max_duration", "min_gap")
+    return {n: getattr(a, n) for n in names if getattr(a, n) is not None}
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="zimu",
+        description="Speech, transcripts or subtitles in; punctuated subtitles (SRT, VTT), "
+                    "readable transcripts (TXT, MD), chapters and JSON out.",
+        epilog="Other commands: zimu check | punctuate | convert (zimu COMMAND --help).")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                   help="media (mp4, mkv, m4a, wav…), text, or subtitles (srt, vtt, ass)")
+    p.add_argument("-o", "--output-dir", type=Path, help="where outputs go (default: beside input)")
+    p.add_argument("--format", default=",".join(ALL_FORMATS),
+                   help=f"comma-separated output formats (default: {','.join(ALL_FORMATS)})")
+    g = p.add_argument_group("speech recognition")
+    g.add_argument("--model", help="Whisper model name (tiny…large-v3, turbo) or local directory; "
+                                   "default: the embedded base model")
+    g.add_argument("--engine", default="faster", choices=["faster", "openai"])
+    g.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    g.add_argument("--compute-type", default="default",
+                   help="int8, float16, … (default: by device)")
+    g.add_argument("--beam-size", type=int, default=5)
+    g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--version", action="version", version=f"zimu {__version__}")
+    _common(p)
+    _style(p)
+    return p
+
+
+def _options(a: argparse.Namespace) -> Options:
+    asr = {}
+    for name in ("model", "engine", "device", "compute_type", "beam_size"):
+        if getattr(a, name, None) is not None:
+            asr[name] = getattr(a, name)
+    return Options(
+        language=a.language, script=a.script, punctuator=a.punctuator,
+        preset=getattr(a, "preset", None), style=_style_overrides(a) if hasattr(a, "max_line")
+        else {}, full_punct=getattr(a, "full_punct", False),
+        chapters=not getattr(a, "no_chapters", False), input_kind=a.input_kind, strict=a.strict,
+        asr=asr,
+    )
+
+
+def cmd_run(argv: Sequence[str]) -> int:
+    from .pipeline import run
+
+    a = _run_parser().parse_args(argv)
+    formats = [f.strip() for f in a.format.split(",") if f.strip()]
+    options = _options(a)
+    failed = 0
+    for source in a.inputs:
+        bar = ProgressBar(source.name, enabled=False if a.quiet else None)
+        try:
+            paths = run(source, options, formats, a.output_dir, progress=bar)
+        except ZimuError as e:
+            bar.close() if bar.enabled else None
+            failed = failed or e.exit_code
+            _error(e, a.debug)
+            continue
+        bar.close()
+        for path in paths:
+            print(path)
+    return failed
+
+
+def cmd_check(argv: Sequence[str]) -> int:
+    from .check import check_cues
+    from .formats import subtitles
+    from .formats.detect import detect_kind
+    from .formats.encoding import read_text
+    from .pipeline import guess_language, style_rules
+
+    p = argparse.ArgumentParser(prog="zimu check",
+                                description="Report every cue that breaks the style rules.")
+    p.add_argument("file", type=Path, help="an .srt or .vtt file")
+    _common(p)
+    _style(p)
+    a = p.parse_args(argv)
+    text = read_text(a.file)
+    kind = a.input_kind if a.input_kind != "auto" else detect_kind(str(a.file), text)
+    raw, _ = subtitles.read(kind, text, str(a.file), strict=True)
+    language = a.language or guess_language(text)
+    rules = style_rules(language, _options(a))
+    cues = subtitles.to_cues(raw)
+    found = check_cues(cues, rules, language)
+    for v in found:
+        note = " (allowed: a single word longer than a line)" if v.allowed else ""
+        print(f"{a.file}: cue {v.cue}: {v.rule}: {v.detail}{note}")
+    broken = sum(1 for v in found if not v.allowed)
+    bad_cues = len({v.cue for v in found if not v.allowed})
+    print(f"{a.file}: {len(cues)} cues, {bad_cues} break the {rules.name} preset "
+          f"({broken} problems, {len(found) - broken} allowed)")
+    return 1 if broken else 0
+
+
+def cmd_punctuate(argv: Sequence[str]) -> int:
+    from .formats.encoding import read_text
+    from .pipeline import guess_language
+    from .punctuate import get_punctuator
+    from .text import join_words, split_text
+
+    p = argparse.ArgumentParser(prog="zimu punctuate",
+                                description="Punctuated text on stdout, nothing else.")
+    p.add_argument("file", help="a text file, or - for standard input")
+    p.add_argument("--keep-breaks", action="store_true", help="keep the input's line structure")
+    _common(p)
+    a = p.parse_args(argv)
+    text = sys.stdin.read() if a.file == "-" else read_text(Path(a.file))
+    language = a.language or guess_language(text)
+    punctuator = get_punctuator(a.punctuator, language)
+    if a.keep_breaks:
+        lines = text.split("\n")
+        words = split_text(" ".join(lines), language)
+        out = punctuator.punctuate(words, language)
+        sys.stdout.write(_rebreak(out, lines, language))
+        return 0
+    out = punctuator.punctuate(split_text(text, language), language)
+    sys.stdout.write(join_words(out, language) + "\n")
+    return 0
+
+
+def _rebreak(words: Sequence[Any], lines: Sequence[str], language: str) -> str:
+    """Punctuated words laid back onto the input's lines (each line's words in order)."""
+    from .text import join_words, split_text
+
+    out: list[str] = []
+    pos = 0
+    for line in lines:
+        n = len(split_text(line, language))
+        out.append(join_words(words[pos : pos + n], language))
+        pos += n
+    return "\n".join(out)
+
+
+def cmd_convert(argv: Sequence[str]) -> int:
+    from .formats.encoding import read_text
+    from .pipeline import write_atomic
+    from .text import convert_text
+
+    p = argparse.ArgumentParser(prog="zimu convert",
+                                description="Script conversion only: timing and layout untouched.")
+    p.add_argument("file", type=Path)
+    p.add_argument("--script", required=True, help="zh-Hans, zh-Hant, zh-TW, zh-HK")
+    p.add_argument("-o", "--output", type=Path, help="output file (default: NAME.SCRIPT.EXT)")
+    p.add_argument("--debug", action="store_true")
+    a = p.parse_args(argv)
+    out = a.output or a.file.with_name(f"{a.file.stem}.{a.script}{a.file.suffix}")
+    if out.resolve() == a.file.resolve():
+        raise ZimuError(f"{a.file}: refusing to overwrite the input; pick another -o")
+    write_atomic({out: convert_text(read_text(a.file), a.script)})
+    print(out)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "check": cmd_check,
+    "convert": cmd_convert,
+    "punctuate": cmd_punctuate,
+}
+
+
+def _error(e: BaseException, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    print(f"zimu: {e}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = COMMANDS.get(args[0], cmd_run) if args else cmd_run
+    rest = args[1:] if args and args[0] in COMMANDS else args
+    debug = "--debug" in args
+    try:
+        return command(rest)
+    except ZimuError as e:
+        _error(e, debug)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("zimu: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # a bug: one line, the traceback only on request
+        if debug:
+            traceback.print_exc()
+        print(f"zimu: internal error: {type(e).__name__}: {e} (run with --debug for details)",
+              file=sys.stderr)
+        return INTERNAL_ERROR

@@ -1,0 +1,227 @@
+"""Wires the stages together; the only module that writes output files (always atomically).
+
+    source ──load──▶ Transcript ──process──▶ Document ──render──▶ {format: text} ──write──▶ files
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import cues as cue_layout
+from . import segment
+from .errors import InputError, UsageError
+from .punctuate import get_punctuator
+from .style import StyleRules, preset, preset_for
+from .text import convert_words, has_cjk, normalize_words, split_text
+from .types import Document, Transcript
+
+MEDIA_SUFFIXES = frozenset(
+    [".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".ts", ".flv", ".wmv", ".mpg", ".mpeg",
+     ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".wav", ".wma", ".aiff", ".aif",
+     ".amr", ".3gp"]
+)
+SUBTITLE_KINDS = frozenset({"srt", "vtt", "ass"})
+ALL_FORMATS = ("srt", "vtt", "txt", "md", "json")
+ProgressFn = Callable[[float, float], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a run can be told. `None` means: decide from the input."""
+
+    language: str | None = None
+    script: str = "auto"  # zh-Hans | zh-Hant | zh-TW | zh-HK | keep | auto (zh-Hans for Chinese)
+    punctuator: str = "auto"
+    preset: str | None = None  # zh | en; None picks by language
+    style: Mapping[str, Any] = field(default_factory=dict)  # StyleRules overrides
+    full_punct: bool = False  # keep ，。 in subtitle lines instead of the Chinese space style
+    chapters: bool = True
+    chapter_options: Mapping[str, Any] = field(default_factory=dict)
+    input_kind: str = "auto"  # auto | media | text | srt | vtt | ass
+    strict: bool = False
+    asr: Mapping[str, Any] = field(default_factory=dict)  # AsrOptions fields
+
+
+# ---------------------------------------------------------------- loading
+
+def load(path: str | Path, options: Options = Options(), progress: ProgressFn | None = None
+         ) -> Transcript:
+    """Any input → Transcript: media through ASR, subtitles and text through their readers.
+
+    `-` reads text or subtitles from standard input.
+    """
+    from .formats.detect import detect_kind
+    from .formats.encoding import BINARY, read_text
+
+    path = Path(path)
+    forced = options.input_kind
+    if str(path) == "-":
+        text = sys.stdin.read()
+    elif not path.exists():
+        raise InputError(str(path), "no such file")
+    elif forced == "media" or (forced == "auto" and path.suffix.lower() in MEDIA_SUFFIXES):
+        return transcribe(path, options, progress)
+    else:
+        try:
+            text = read_text(path)
+        except InputError as e:
+            if forced != "auto" or e.problem != BINARY:
+                raise
+            return transcribe(path, options, progress)  # binary with an unusual name: media?
+    return parse_text(text, str(path), options, forced if forced != "auto"
+                      else detect_kind(str(path), text))
+
+
+def parse_text(text: str, source: str, options: Options = Options(), kind: str = "text"
+               ) -> Transcript:
+    """Plain text or subtitle text → Transcript (words; times where the subtitles have them)."""
+    language = options.language or guess_language(text)
+    if kind == "text":
+        return Transcript(split_text(text, language), language, source, "text")
+    if kind in SUBTITLE_KINDS:
+        from .formats import subtitles
+
+        raw, repairs = subtitles.read(kind, text, source, strict=options.strict)
+        transcript = subtitles.cues_to_transcript(raw, language, source)
+        return replace(transcript, meta={**transcript.meta, "repairs": list(repairs)})
+    raise UsageError(f"unknown input kind {kind!r} (known: auto, media, text, srt, vtt, ass)")
+
+
+def transcribe(path: str | Path, options: Options = Options(),
+               progress: ProgressFn | None = None) -> Transcript:
+    """Speech in a media file → Transcript (words with times), streaming progress."""
+    from .asr import AsrOptions, recognize
+    from .media import decode_audio
+
+    audio = decode_audio(str(path))
+    asr_options = AsrOptions(**{**options.asr, "language": options.language})
+    transcript = recognize(audio, asr_options, on_progress=progress)
+    return replace(transcript, source=str(path))
+
+
+def guess_language(text: str) -> str:
+    """Good enough for text without a --language: Chinese if it has Han characters."""
+    sample = text[:4000]
+    if any(0x3040 <= ord(c) <= 0x30FF for c in sample):
+        return "ja"
+    if any(0xAC00 <= ord(c) <= 0xD7AF for c in sample):
+        return "ko"
+    return "zh" if has_cjk(sample) else "en"
+
+
+# ---------------------------------------------------------------- processing
+
+def style_rules(language: str, options: Options = Options()) -> StyleRules:
+    rules = preset(options.preset or preset_for(language), **options.style)
+    return replace(rules, subtitle_punct=False) if options.full_punct else rules
+
+
+def script_for(language: str, script: str) -> str:
+    if script == "auto":
+        return "zh-Hans" if language in ("zh", "yue") else "keep"
+    return script
+
+
+def process(transcript: Transcript, options: Options = Options()) -> Document:
+    """Transcript → Document: clean words, convert script, punctuate, sentences, chapters,
+    paragraphs, cues. Times and the words themselves (punctuation aside) pass through intact."""
+    language = transcript.language
+    words = normalize_words(transcript.words, language)
+    words = convert_words(words, script_for(language, options.script))
+    punctuator = get_punctuator(_punctuator_name(options.punctuator, transcript, words),
+                                language)
+    words = punctuator.punctuate(words, language)
+    transcript = replace(transcript, words=words,
+                         meta={**transcript.meta, "punctuator": punctuator.name})
+    sentences = segment.sentences(words, language)
+    chapters = _chapters(sentences, language, options) if options.chapters else ()
+    paragraphs = segment.paragraphs(sentences, language, [c.first for c in chapters])
+    rules = style_rules(language, options)
+    cues = cue_layout.layout_cues(words, rules, language)
+    return Document(transcript, sentences, paragraphs, chapters, cues,
+                    options={"preset": rules.name, "script": options.script})
+
+
+def _punctuator_name(name: str, transcript: Transcript, words: Sequence[Any]) -> str:
+    """`auto`: the model for Chinese; elsewhere keep the source's punctuation when it has
+    some (Whisper punctuates English well), else the rules."""
+    if name != "auto" or transcript.language in ("zh", "yue"):
+        return name
+    marked = sum(1 for w in words if w.punct)
+    return "keep" if marked * 30 >= max(len(words), 1) else "rules"
+
+
+def _chapters(sentences: Sequence[Any], language: str, options: Options) -> tuple[Any, ...]:
+    from .chapters import ChapterOptions, find_chapters
+
+    return find_chapters(sentences, language, ChapterOptions(**options.chapter_options))
+
+
+# ---------------------------------------------------------------- output
+
+def render(doc: Document, formats: Sequence[str]) -> dict[str, str]:
+    """Format name → file content; formats that need times are skipped for untimed input."""
+    from .formats import TIMED_FORMATS, WRITERS
+
+    out = {}
+    for name in formats:
+        if name not in WRITERS:
+            raise UsageError(f"unknown format {name!r} (known: {', '.join(WRITERS)})")
+        if name in TIMED_FORMATS and not doc.cues:
+            continue
+        out[name] = WRITERS[name](doc)
+    return out
+
+
+def output_paths(source: Path, out_dir: Path | None, formats: Sequence[str]) -> dict[str, Path]:
+    from .formats import EXTENSIONS
+
+    folder = out_dir if out_dir is not None else source.parent
+    stem = source.stem if str(source) != "-" else "stdin"
+    paths = {name: folder / (stem + EXTENSIONS[name]) for name in formats}
+    # An output never replaces its own input (transcript.txt → transcript.zimu.txt).
+    return {name: path.with_name(f"{stem}.zimu{EXTENSIONS[name]}") if _same(path, source)
+            else path for name, path in paths.items()}
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.exists() and b.exists() and os.path.samefile(a, b)
+
+
+def write_atomic(files: Mapping[Path, str | bytes]) -> None:
+    """Write every file under a temporary name first, then rename them all: a crash leaves the
+    old outputs or the new ones, never a half-written file."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            temps.append((tmp, path))
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def run(source: str | Path, options: Options = Options(), formats: Sequence[str] = ALL_FORMATS,
+        out_dir: str | Path | None = None, progress: ProgressFn | None = None) -> list[Path]:
+    """One input → its output files. Never writes over the input itself."""
+    source = Path(source)
+    doc = process(load(source, options, progress), options)
+    rendered = render(doc, formats)
+    paths = output_paths(source, Path(out_dir) if out_dir is not None else None, list(rendered))
+    write_atomic({paths[name]: content for name, content in rendered.items()})
+    return list(paths.values())
