@@ -132,7 +132,8 @@ def cmd_run(argv: Sequence[str]) -> int:
     for source in a.inputs:
         bar = ProgressBar(source.name, enabled=False if a.quiet else None)
         try:
-            paths = run(source, options, formats, a.output_dir, progress=bar)
+            paths = run(source, options, formats, a.output_dir, progress=bar,
+                        notes=None if a.quiet else _note)
         except ZimuError as e:
             bar.close() if bar.enabled else None
             failed = failed or e.exit_code
@@ -159,18 +160,21 @@ def cmd_check(argv: Sequence[str]) -> int:
     a = p.parse_args(argv)
     text = read_text(a.file)
     kind = a.input_kind if a.input_kind != "auto" else detect_kind(str(a.file), text)
-    raw, _ = subtitles.read(kind, text, str(a.file), strict=True)
+    # What reading had to repair (overlaps, inverted times, disorder) are problems too.
+    raw, repairs = subtitles.read(kind, text, str(a.file), strict=a.strict)
     language = a.language or guess_language(text)
     rules = style_rules(language, _options(a))
     cues = subtitles.to_cues(raw)
     found = check_cues(cues, rules, language)
+    for repair in repairs:
+        print(f"{a.file}: {repair}")
     for v in found:
         note = " (allowed: a single word longer than a line)" if v.allowed else ""
         print(f"{a.file}: cue {v.cue}: {v.rule}: {v.detail}{note}")
-    broken = sum(1 for v in found if not v.allowed)
+    broken = sum(1 for v in found if not v.allowed) + len(repairs)
     bad_cues = len({v.cue for v in found if not v.allowed})
     print(f"{a.file}: {len(cues)} cues, {bad_cues} break the {rules.name} preset "
-          f"({broken} problems, {len(found) - broken} allowed)")
+          f"({broken} problems, {len(found) + len(repairs) - broken} allowed)")
     return 1 if broken else 0
 
 
@@ -238,6 +242,10 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "convert": cmd_convert,
     "punctuate": cmd_punctuate,
 }
+
+
+def _note(message: str) -> None:
+    print(f"zimu: {message}", file=sys.stderr)
 
 
 def _error(e: BaseException, debug: bool) -> None:

@@ -24,6 +24,9 @@ FULL_SPACE = "\u3000"
 CLAUSE_MARKS = "，。"
 # Gaps between cues shorter than this are closed up to the minimum gap (chained cues).
 CHAIN_GAP = 0.5
+# Words a line or cue should not end on: they belong with what follows (Netflix line treatment).
+CLINGING = frozenset("a an the my your his her its our their this that these those to of in on at "
+                     "for with by from into and or but nor if as than so very not".split())
 # Silence inside one cue longer than this is costly: the text would hang over nothing.
 LONG_PAUSE = 1.5
 
@@ -98,7 +101,11 @@ def _break_cost(w: Word, nxt: Word) -> float:
     else:
         cost = 4.0
     pause = (nxt.start or 0.0) - (w.end or 0.0)
-    return cost - 2.0 * min(max(pause, 0.0), 1.0)
+    return cost + _clings(w) - 2.0 * min(max(pause, 0.0), 1.0)
+
+
+def _clings(w: Word) -> float:
+    return 2.0 if not w.punct and w.text.lower() in CLINGING else 0.0
 
 
 def _choose_breaks(
@@ -176,8 +183,9 @@ def _split_lines(
                 break
             rest_cost, rest = best(b, lines_left - 1)
             bottom = widths.span(b, rest[1])
-            cost = rest_cost + 0.3 * abs(top - bottom) + (0.5 if top > bottom else 0.0)
-            cost += 0.0 if words[b - 1].punct else 1.5
+            # After punctuation first, then balance; a longer lower line reads better.
+            cost = rest_cost + 0.15 * abs(top - bottom) + (0.3 if top > bottom else 0.0)
+            cost += (0.0 if words[b - 1].punct else 3.0) + _clings(words[b - 1])
             options.append((cost, (a, *rest)))
         return min(options) if options else (0.0, (a, j))
 

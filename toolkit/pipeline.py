@@ -217,10 +217,15 @@ def write_atomic(files: Mapping[Path, str | bytes]) -> None:
 
 
 def run(source: str | Path, options: Options = Options(), formats: Sequence[str] = ALL_FORMATS,
-        out_dir: str | Path | None = None, progress: ProgressFn | None = None) -> list[Path]:
-    """One input → its output files. Never writes over the input itself."""
+        out_dir: str | Path | None = None, progress: ProgressFn | None = None,
+        notes: Callable[[str], None] | None = None) -> list[Path]:
+    """One input → its output files. Never writes over the input itself. `notes` hears what
+    was repaired on reading (broken subtitle timing and the like)."""
     source = Path(source)
     doc = process(load(source, options, progress), options)
+    for repair in doc.transcript.meta.get("repairs", ()):
+        if notes is not None:
+            notes(f"{source}: repaired {repair}")
     rendered = render(doc, formats)
     paths = output_paths(source, Path(out_dir) if out_dir is not None else None, list(rendered))
     write_atomic({paths[name]: content for name, content in rendered.items()})
