@@ -179,10 +179,10 @@ def cmd_check(argv: Sequence[str]) -> int:
 
 
 def cmd_punctuate(argv: Sequence[str]) -> int:
-    from .formats.encoding import read_text
     from .pipeline import guess_language
     from .punctuate import get_punctuator
-    from .text import join_words, split_text
+    from .stream import PIECE_CHARS, pieces, text_pieces
+    from .text import CJK_LANGUAGES, join_words, split_text
 
     p = argparse.ArgumentParser(prog="zimu punctuate",
                                 description="Punctuated text on stdout, nothing else.")
@@ -190,17 +190,22 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
     p.add_argument("--keep-breaks", action="store_true", help="keep the input's line structure")
     _common(p)
     a = p.parse_args(argv)
-    text = sys.stdin.read() if a.file == "-" else read_text(Path(a.file))
-    language = a.language or guess_language(text)
-    punctuator = get_punctuator(a.punctuator, language)
-    if a.keep_breaks:
-        lines = text.split("\n")
-        words = split_text(" ".join(lines), language)
-        out = punctuator.punctuate(words, language)
-        sys.stdout.write(_rebreak(out, lines, language))
-        return 0
-    out = punctuator.punctuate(split_text(text, language), language)
-    sys.stdout.write(join_words(out, language) + "\n")
+    # Piece by piece (cut at whitespace), so a file of any size streams in bounded memory.
+    chunks = iter(lambda: sys.stdin.read(PIECE_CHARS), "") if a.file == "-" \
+        else text_pieces(Path(a.file))
+    language = a.language
+    for n, piece in enumerate(pieces(chunks)):
+        language = language or guess_language(piece)
+        punctuator = get_punctuator(a.punctuator, language)
+        if a.keep_breaks:
+            lines = piece.split("\n")
+            words = punctuator.punctuate(split_text(" ".join(lines), language), language)
+            sys.stdout.write(_rebreak(words, lines, language))
+            continue
+        words = punctuator.punctuate(split_text(piece, language), language)
+        gap = "" if not n or language in CJK_LANGUAGES else " "
+        sys.stdout.write(gap + join_words(words, language))
+    sys.stdout.write("\n")
     return 0
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -226,6 +227,8 @@ def run(source: str | Path, options: Options = Options(), formats: Sequence[str]
     """One input → its output files. Never writes over the input itself. `notes` hears what
     was repaired on reading (broken subtitle timing and the like)."""
     source = Path(source)
+    if _streams(source, options):
+        return _run_streamed(source, options, formats, out_dir, notes)
     doc = process(load(source, options, progress), options)
     for repair in doc.transcript.meta.get("repairs", ()):
         if notes is not None:
@@ -234,3 +237,61 @@ def run(source: str | Path, options: Options = Options(), formats: Sequence[str]
     paths = output_paths(source, Path(out_dir) if out_dir is not None else None, list(rendered))
     write_atomic({paths[name]: content for name, content in rendered.items()})
     return list(paths.values())
+
+
+def _streams(source: Path, options: Options) -> bool:
+    from .stream import is_large
+
+    if options.input_kind not in ("auto", "text") or source.suffix.lower() in MEDIA_SUFFIXES:
+        return False
+    if not source.is_file() or not is_large(source):
+        return False
+    from .formats.detect import detect_kind
+    from .stream import text_pieces
+
+    first = next(text_pieces(source, 1 << 16), "")
+    return options.input_kind == "text" or detect_kind(str(source), first) == "text"
+
+
+STREAMED_FORMATS = ("txt", "md")
+
+
+def _run_streamed(source: Path, options: Options, formats: Sequence[str],
+                  out_dir: str | Path | None, notes: Callable[[str], None] | None) -> list[Path]:
+    """A large text file piece by piece: TXT and Markdown appended to temporary files that are
+    renamed when complete; chapters and JSON need the whole document and are left out."""
+    from .formats import WRITERS
+    from .stream import text_pieces
+
+    wanted = [f for f in formats if f in STREAMED_FORMATS]
+    skipped = [f for f in formats if f not in STREAMED_FORMATS]
+    if notes is not None and skipped:
+        notes(f"{source}: too large to hold at once; streamed {', '.join(wanted) or 'nothing'}"
+              f" without chapters, skipped {', '.join(skipped)}")
+    options = replace(options, chapters=False)
+    paths = output_paths(source, Path(out_dir) if out_dir is not None else None, wanted)
+    temps = {name: _temp_beside(path) for name, path in paths.items()}
+    try:
+        for n, piece in enumerate(text_pieces(source)):
+            doc = process(parse_text(piece, str(source), options), options)
+            for name, (fd, _) in temps.items():
+                text = WRITERS[name](doc)
+                if n and name == "md":  # the title line belongs to the first piece only
+                    text = text.split("\n\n", 1)[-1]
+                os.write(fd, ((("\n" if n else "") + text).encode("utf-8")))
+        for name, (fd, tmp) in temps.items():
+            os.fsync(fd)
+            os.close(fd)
+            os.replace(tmp, paths[name])
+    finally:
+        for fd, tmp in temps.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    return list(paths.values())
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)

@@ -58,7 +58,8 @@ class RulePunctuator:
             if nxt is None or pause >= SENTENCE_PAUSE or long:
                 mark = question if _is_question([*sentence, w], cjk) else period
             elif clause_end:
-                mark = comma
+                # A clause ending in 吗/呢 is a question of its own.
+                mark = question if cjk and w.text.endswith(QUESTION_FINALS[:2]) else comma
             # Punctuation the source already had is better evidence than any rule here.
             mark = w.punct or mark
             sentence.append(w)
