@@ -1,5 +1,6 @@
 """The real thing: the embedded Whisper model and the shipped punctuator on the samples."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def test_chinese_sample_gives_simplified_punctuated_subtitles_that_pass_check(tm
     reference = (SAMPLES / "zh_talk.txt").read_text(encoding="utf-8")
     assert _cer(strip_punct(reference), strip_punct(text).replace("300", "三百")) < 0.25
     words = doc.transcript.words
-    assert all(a.start <= b.start for a, b in zip(words, words[1:], strict=False))
+    assert all(a.start <= b.start for a, b in pairwise(words))
 
 
 @pytest.mark.slow

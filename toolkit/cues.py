@@ -25,8 +25,11 @@ CLAUSE_MARKS = "，。"
 # Gaps between cues shorter than this are closed up to the minimum gap (chained cues).
 CHAIN_GAP = 0.5
 # Words a line or cue should not end on: they belong with what follows (Netflix line treatment).
-CLINGING = frozenset("a an the my your his her its our their this that these those to of in on at "
-                     "for with by from into and or but nor if as than so very not".split())
+CLINGING = frozenset({
+    "a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "that", "these",
+    "those", "to", "of", "in", "on", "at", "for", "with", "by", "from", "into", "and", "or", "but",
+    "nor", "if", "as", "than", "so", "very", "not",
+})
 # Silence inside one cue longer than this is costly: the text would hang over nothing.
 LONG_PAUSE = 1.5
 
