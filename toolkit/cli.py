@@ -86,7 +86,8 @@ def _run_parser() -> argparse.ArgumentParser:
         prog="zimu",
         description="Speech, transcripts or subtitles in; punctuated subtitles (SRT, VTT), "
                     "readable transcripts (TXT, MD), chapters and JSON out.",
-        epilog="Other commands: zimu check | punctuate | convert (zimu COMMAND --help).")
+        epilog="Other commands: zimu check | punctuate | convert | chapters | batch | align "
+               "(zimu COMMAND --help).")
     p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
                    help="media (mp4, mkv, m4a, wav…), text, or subtitles (srt, vtt, ass)")
     p.add_argument("-o", "--output-dir", type=Path, help="where outputs go (default: beside input)")
@@ -100,8 +101,14 @@ def _run_parser() -> argparse.ArgumentParser:
     g.add_argument("--compute-type", default="default",
                    help="int8, float16, … (default: by device)")
     g.add_argument("--beam-size", type=int, default=5)
+    g = p.add_argument_group("chapters")
     g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
-    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--min-chapter", type=float, help="shortest chapter in seconds (default 60)")
+    g.add_argument("--max-chapters", type=int, help="most chapters (default 20)")
+    g.add_argument("--embed-chapters", action="store_true",
+                   help="also write NAME.chapters.mp4/.mkv: the media with chapters, "
+                        "streams copied")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--version", action="version", version=f"zimu {__version__}")
     _common(p)
     _style(p)
@@ -113,7 +120,10 @@ def _options(a: argparse.Namespace) -> Options:
     for name in ("model", "engine", "device", "compute_type", "beam_size"):
         if getattr(a, name, None) is not None:
             asr[name] = getattr(a, name)
+    chapter_options = {name: getattr(a, name) for name in ("min_chapter", "max_chapters")
+                       if getattr(a, name, None) is not None}
     return Options(
+        chapter_options=chapter_options, embed_chapters=getattr(a, "embed_chapters", False),
         language=a.language, script=a.script, punctuator=a.punctuator,
         preset=getattr(a, "preset", None), style=_style_overrides(a) if hasattr(a, "max_line")
         else {}, full_punct=getattr(a, "full_punct", False),
@@ -332,8 +342,96 @@ def cmd_batch(argv: Sequence[str]) -> int:
     return 1 if result.failures else 0
 
 
+def cmd_align(argv: Sequence[str]) -> int:
+    from .align import align_file, describe_unaligned
+    from .pipeline import output_paths, render, write_atomic
+
+    p = argparse.ArgumentParser(
+        prog="zimu align",
+        description="Time a known transcript or subtitles from the speech in a media file: "
+                    "the text's words, the audio's timing. Stretches that did not align (text "
+                    "not spoken, speech not in the text) are noted on stderr.")
+    p.add_argument("media", type=Path, help="the recording (mp4, mkv, m4a, wav…)")
+    p.add_argument("text", type=Path, help="its transcript (plain text) or subtitles to re-time")
+    p.add_argument("-o", "--output-dir", type=Path, help="where outputs go (default: beside media)")
+    p.add_argument("--format", default=",".join(ALL_FORMATS),
+                   help=f"comma-separated output formats (default: {','.join(ALL_FORMATS)})")
+    p.add_argument("--relayout", action="store_true",
+                   help="subtitles: lay the cues out anew instead of re-timing the input's cues")
+    g = p.add_argument_group("speech recognition")
+    g.add_argument("--model", help="Whisper model name or local directory; default: embedded base")
+    g.add_argument("--engine", default="faster", choices=["faster", "openai"])
+    g.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    g.add_argument("--compute-type", default="default",
+                   help="int8, float16, … (default: by device)")
+    g.add_argument("--beam-size", type=int, default=5)
+    g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar or notes")
+    _common(p)
+    _style(p)
+    a = p.parse_args(argv)
+    formats = [f.strip() for f in a.format.split(",") if f.strip()]
+    bar = ProgressBar(a.media.name, enabled=False if a.quiet else None)
+    try:
+        done = align_file(a.media, a.text, _options(a), progress=bar, relayout=a.relayout)
+    finally:
+        bar.close()
+    rendered = render(done.document, formats)
+    paths = output_paths(a.media, a.output_dir, list(rendered))
+    # talk.mp4 + talk.srt: the re-timed talk.srt must not replace its own input
+    paths = {name: path.with_name(f"{path.stem}.zimu{path.suffix}")
+             if path.exists() and path.resolve() == a.text.resolve() else path
+             for name, path in paths.items()}
+    write_atomic({paths[name]: content for name, content in rendered.items()})
+    if not a.quiet:
+        for repair in done.known.transcript.meta.get("repairs", ()):
+            _note(f"{a.text}: repaired {repair}")
+        for line in describe_unaligned(done.result.unaligned, str(a.media), str(a.text)):
+            _note(line)
+    for path in paths.values():
+        print(path)
+    return 0
+
+
+def cmd_chapters(argv: Sequence[str]) -> int:
+    from .formats import read_json
+    from .formats.chapters import youtube_problem
+    from .formats.encoding import read_text
+    from .pipeline import output_paths, rechapter, render, write_atomic
+
+    p = argparse.ArgumentParser(
+        prog="zimu chapters",
+        description="Chapters again for a zimu JSON: prints the YouTube list and writes the "
+                    "chapter files and the Markdown transcript beside it.")
+    p.add_argument("file", type=Path, help="a .json written by zimu")
+    p.add_argument("--min-chapter", type=float, help="shortest chapter in seconds (default 60)")
+    p.add_argument("--max-chapters", type=int, help="most chapters (default 20)")
+    p.add_argument("-o", "--output-dir", type=Path, help="where outputs go (default: beside input)")
+    p.add_argument("--format", default="chapters,ffmeta,md", help="outputs (default: %(default)s)")
+    p.add_argument("--debug", action="store_true")
+    a = p.parse_args(argv)
+    doc = read_json(read_text(a.file), str(a.file))
+    bounds = {"min_chapter": a.min_chapter, "max_chapters": a.max_chapters}
+    doc = rechapter(doc, {k: v for k, v in bounds.items() if v is not None})
+    rendered = render(doc, [f.strip() for f in a.format.split(",") if f.strip()])
+    # Outputs are named after the original input, in the JSON's folder.
+    named = a.file.with_name(Path(doc.transcript.source).name or a.file.name)
+    paths = output_paths(named, a.output_dir, list(rendered))
+    write_atomic({paths[name]: text for name, text in rendered.items()})
+    problem = youtube_problem(doc)
+    if problem:
+        print(f"zimu: {a.file}: no YouTube chapter list: {problem}", file=sys.stderr)
+        for chapter in doc.chapters:
+            print(chapter.title)
+    else:
+        sys.stdout.write(rendered.get("chapters", ""))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "align": cmd_align,
     "batch": cmd_batch,
+    "chapters": cmd_chapters,
     "check": cmd_check,
     "convert": cmd_convert,
     "punctuate": cmd_punctuate,

@@ -28,7 +28,7 @@ MEDIA_SUFFIXES = frozenset(
      ".amr", ".3gp"]
 )
 SUBTITLE_KINDS = frozenset({"srt", "vtt", "ass"})
-ALL_FORMATS = ("srt", "vtt", "txt", "md", "json")
+ALL_FORMATS = ("srt", "vtt", "txt", "md", "json", "chapters")
 ProgressFn = Callable[[float, float], None]
 
 
@@ -43,7 +43,8 @@ class Options:
     style: Mapping[str, Any] = field(default_factory=dict)  # StyleRules overrides
     full_punct: bool = False  # keep ，。 in subtitle lines instead of the Chinese space style
     chapters: bool = True
-    chapter_options: Mapping[str, Any] = field(default_factory=dict)
+    chapter_options: Mapping[str, Any] = field(default_factory=dict)  # ChapterOptions fields
+    embed_chapters: bool = False  # also write a copy of the media with chapters in it
     input_kind: str = "auto"  # auto | media | text | srt | vtt | ass
     strict: bool = False
     asr: Mapping[str, Any] = field(default_factory=dict)  # AsrOptions fields
@@ -153,6 +154,15 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
                     options={"preset": rules.name, "script": options.script})
 
 
+def rechapter(doc: Document, chapter_options: Mapping[str, Any]) -> Document:
+    """The same document with chapters (and the paragraphs inside them) found again."""
+    language = doc.transcript.language
+    options = Options(chapter_options=chapter_options)
+    chapters = _chapters(doc.sentences, language, options)
+    paragraphs = segment.paragraphs(doc.sentences, language, [c.first for c in chapters])
+    return replace(doc, chapters=chapters, paragraphs=paragraphs)
+
+
 def _punctuator_name(name: str, transcript: Transcript, words: Sequence[Any]) -> str:
     """`auto`: the model for Chinese; elsewhere keep the source's punctuation when it has
     some (Whisper punctuates English well), else the rules."""
@@ -180,7 +190,9 @@ def render(doc: Document, formats: Sequence[str]) -> dict[str, str]:
             raise UsageError(f"unknown format {name!r} (known: {', '.join(WRITERS)})")
         if name in TIMED_FORMATS and not doc.cues:
             continue
-        out[name] = WRITERS[name](doc)
+        text = WRITERS[name](doc)
+        if text:  # a chapter list with too few chapters for YouTube is no file at all
+            out[name] = text
     return out
 
 
@@ -236,7 +248,29 @@ def run(source: str | Path, options: Options = Options(), formats: Sequence[str]
     rendered = render(doc, formats)
     paths = output_paths(source, Path(out_dir) if out_dir is not None else None, list(rendered))
     write_atomic({paths[name]: content for name, content in rendered.items()})
-    return list(paths.values())
+    outputs = list(paths.values())
+    if options.embed_chapters:
+        outputs.extend(_embed(source, doc, out_dir, notes))
+    return outputs
+
+
+# Containers that hold chapters; other inputs get a Matroska copy.
+CHAPTER_CONTAINERS = frozenset({".mp4", ".m4v", ".m4a", ".mov", ".mkv", ".mka", ".webm"})
+
+
+def _embed(source: Path, doc: Document, out_dir: str | Path | None,
+           notes: Callable[[str], None] | None) -> list[Path]:
+    from .embed import embed_chapters
+
+    if doc.transcript.kind != "media" or len(doc.chapters) < 2:
+        if notes is not None:
+            notes(f"{source}: no chapters embedded (needs media input and at least 2 chapters)")
+        return []
+    suffix = source.suffix.lower() if source.suffix.lower() in CHAPTER_CONTAINERS else ".mkv"
+    folder = Path(out_dir) if out_dir is not None else source.parent
+    target = folder / f"{source.stem}.chapters{suffix}"
+    embed_chapters(source, doc.chapters, target)
+    return [target]
 
 
 def _streams(source: Path, options: Options) -> bool:

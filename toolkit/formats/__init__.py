@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from ..types import Document
 from .ass import read_ass
+from .chapters import write_ffmetadata, write_youtube
 from .detect import KINDS, detect_kind
 from .encoding import iter_text, read_text
 from .json import read_json, write_json
@@ -27,6 +28,8 @@ WRITERS: dict[str, Callable[[Document], str]] = {
     "txt": write_txt,
     "md": write_md,
     "json": write_json,
+    "chapters": write_youtube,
+    "ffmeta": write_ffmetadata,
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -35,10 +38,12 @@ EXTENSIONS: dict[str, str] = {
     "txt": ".txt",
     "md": ".md",
     "json": ".json",
+    "chapters": ".chapters.txt",
+    "ffmeta": ".ffmeta.txt",
 }
 
-# Formats made from cues: skipped when a document has none (untimed text input).
-TIMED_FORMATS: set[str] = {"srt", "vtt"}
+# Formats that need times: skipped when a document has none (untimed text input).
+TIMED_FORMATS: set[str] = {"srt", "vtt", "chapters", "ffmeta"}
 
 # Subtitle kind (see detect_kind) → reader: (text, path, strict) → (cues, repairs made).
 SubtitleReader = Callable[[str, str, bool], tuple[list[RawCue], list[str]]]
