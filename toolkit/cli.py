@@ -105,6 +105,9 @@ def _run_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
     g.add_argument("--min-chapter", type=float, help="shortest chapter in seconds (default 60)")
     g.add_argument("--max-chapters", type=int, help="most chapters (default 20)")
+    g.add_argument("--chapter-method", choices=["auto", "lexical", "embed", "combined"],
+                   help="auto (lexical: fast); embed/combined use sentence embeddings "
+                        "(zimu[embed]): better chapters, about a minute per hour of speech")
     g.add_argument("--embed-chapters", action="store_true",
                    help="also write NAME.chapters.mp4/.mkv: the media with chapters, "
                         "streams copied")
@@ -120,7 +123,8 @@ def _options(a: argparse.Namespace) -> Options:
     for name in ("model", "engine", "device", "compute_type", "beam_size"):
         if getattr(a, name, None) is not None:
             asr[name] = getattr(a, name)
-    chapter_options = {name: getattr(a, name) for name in ("min_chapter", "max_chapters")
+    chapter_options = {name.removeprefix("chapter_"): getattr(a, name)
+                       for name in ("min_chapter", "max_chapters", "chapter_method")
                        if getattr(a, name, None) is not None}
     return Options(
         chapter_options=chapter_options, embed_chapters=getattr(a, "embed_chapters", False),

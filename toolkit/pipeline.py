@@ -254,7 +254,9 @@ def run(source: str | Path, options: Options = Options(), formats: Sequence[str]
     return outputs
 
 
-# Containers that hold chapters; other inputs get a Matroska copy.
+# Containers that hold chapters; other inputs get a Matroska copy (.mka for sound alone).
+AUDIO_ONLY = frozenset({".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".aac", ".wma", ".aiff",
+                        ".aif", ".amr"})
 CHAPTER_CONTAINERS = frozenset({".mp4", ".m4v", ".m4a", ".mov", ".mkv", ".mka", ".webm"})
 
 
@@ -266,7 +268,9 @@ def _embed(source: Path, doc: Document, out_dir: str | Path | None,
         if notes is not None:
             notes(f"{source}: no chapters embedded (needs media input and at least 2 chapters)")
         return []
-    suffix = source.suffix.lower() if source.suffix.lower() in CHAPTER_CONTAINERS else ".mkv"
+    suffix = source.suffix.lower()
+    if suffix not in CHAPTER_CONTAINERS:
+        suffix = ".mka" if suffix in AUDIO_ONLY else ".mkv"
     folder = Path(out_dir) if out_dir is not None else source.parent
     target = folder / f"{source.stem}.chapters{suffix}"
     embed_chapters(source, doc.chapters, target)

