@@ -25,6 +25,11 @@ _LATIN_WORD = re.compile(
     r"|[^\W_]+(?:['’.\-/:,@][^\W_]+)*%?"
 )
 _CHUNK = re.compile(r"\S+")
+# The same for text mixed with Chinese: only non-CJK letters and digits make such a word.
+_ALPHANUMERIC_WORD = re.compile(
+    r"(?:https?://|www\.)[!-~]*[0-9A-Za-z/]"
+    r"|[0-9A-Za-z\u00C0-\u024F]+(?:['’.\-/:,@][0-9A-Za-z\u00C0-\u024F]+)*%?"
+)
 # Longest silence inside which jieba may still join two ASR tokens into one word.
 _JOIN_GAP = 0.3
 
@@ -39,17 +44,26 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 
 def cut(text: str, language: str) -> list[str]:
-    """Tokens of one whitespace-free run: jieba for Chinese, letter/mark runs elsewhere."""
-    if language in ("zh", "yue") and has_cjk(text):
-        return [t for t in _jieba().lcut(text, HMM=True) if t and not t.isspace()]
+    """Tokens of one whitespace-free run: jieba for Chinese, letter/mark runs elsewhere.
+
+    In Chinese, Latin words and numbers are taken out first: jieba would glue a letter to the
+    character before it (有多大Seadragon → 大S + eadragon)."""
+    chinese = language in ("zh", "yue") and has_cjk(text)
+    pattern = _ALPHANUMERIC_WORD if chinese else _LATIN_WORD
     tokens: list[str] = []
     pos = 0
-    for m in _LATIN_WORD.finditer(text):
-        tokens.extend(_split_other(text[pos : m.start()]))
+    for m in pattern.finditer(text):
+        tokens.extend(_cut_between(text[pos : m.start()], chinese))
         tokens.append(m.group())
         pos = m.end()
-    tokens.extend(_split_other(text[pos:]))
+    tokens.extend(_cut_between(text[pos:], chinese))
     return tokens
+
+
+def _cut_between(text: str, chinese: bool) -> list[str]:
+    if chinese and has_cjk(text):
+        return [t for t in _jieba().lcut(text, HMM=True) if t and not t.isspace()]
+    return list(_split_other(text))
 
 
 def _split_other(text: str) -> Iterator[str]:
