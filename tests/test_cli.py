@@ -85,3 +85,15 @@ def test_python_dash_m_runs():
     done = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and "zimu" in done.stdout
+
+
+def test_youtube_rolling_vtt_becomes_a_clean_srt_that_passes_check(tmp_path: Path):
+    from test_formats_readers import YOUTUBE_VTT
+
+    src = tmp_path / "yt.en.vtt"
+    src.write_text(YOUTUBE_VTT, encoding="utf-8")
+    assert main([str(src), "-o", str(tmp_path / "out"), "--format", "srt", "-q"]) == 0
+    srt = (tmp_path / "out" / "yt.en.srt").read_text(encoding="utf-8")
+    assert "[Music]" not in srt and srt.lower().count("today") == 1
+    assert "<c>" not in srt and "-->" in srt
+    assert main(["check", str(tmp_path / "out" / "yt.en.srt")]) == 0
