@@ -62,6 +62,17 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
+def _asr(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("speech recognition")
+    g.add_argument("--model", help="Whisper model name (tiny…large-v3, turbo) or local directory; "
+                                   "default: the embedded base model")
+    g.add_argument("--engine", default="faster", choices=["faster", "openai"])
+    g.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    g.add_argument("--compute-type", default="default",
+                   help="int8, float16, … (default: by device)")
+    g.add_argument("--beam-size", type=int, default=5)
+
+
 def _style(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("subtitle style (defaults from the preset)")
     g.add_argument("--preset", choices=["zh", "en"], help="style preset; default by language")
@@ -93,14 +104,7 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", type=Path, help="where outputs go (default: beside input)")
     p.add_argument("--format", default=",".join(ALL_FORMATS),
                    help=f"comma-separated output formats (default: {','.join(ALL_FORMATS)})")
-    g = p.add_argument_group("speech recognition")
-    g.add_argument("--model", help="Whisper model name (tiny…large-v3, turbo) or local directory; "
-                                   "default: the embedded base model")
-    g.add_argument("--engine", default="faster", choices=["faster", "openai"])
-    g.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    g.add_argument("--compute-type", default="default",
-                   help="int8, float16, … (default: by device)")
-    g.add_argument("--beam-size", type=int, default=5)
+    _asr(p)
     g = p.add_argument_group("chapters")
     g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
     g.add_argument("--min-chapter", type=float, help="shortest chapter in seconds (default 60)")
@@ -293,14 +297,7 @@ def cmd_batch(argv: Sequence[str]) -> int:
                                      "default: start Ray on this machine")
     g.add_argument("--captions", default="ignore", choices=CAPTIONS,
                    help="URLs: prefer captions the site already has over speech recognition")
-    g = p.add_argument_group("speech recognition")
-    g.add_argument("--model", help="Whisper model name (tiny…large-v3, turbo) or local directory; "
-                                   "default: the embedded base model")
-    g.add_argument("--engine", default="faster", choices=["faster", "openai"])
-    g.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    g.add_argument("--compute-type", default="default",
-                   help="int8, float16, … (default: by device)")
-    g.add_argument("--beam-size", type=int, default=5)
+    _asr(p)
     g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
     g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _common(p)
@@ -362,15 +359,9 @@ def cmd_align(argv: Sequence[str]) -> int:
                    help=f"comma-separated output formats (default: {','.join(ALL_FORMATS)})")
     p.add_argument("--relayout", action="store_true",
                    help="subtitles: lay the cues out anew instead of re-timing the input's cues")
-    g = p.add_argument_group("speech recognition")
-    g.add_argument("--model", help="Whisper model name or local directory; default: embedded base")
-    g.add_argument("--engine", default="faster", choices=["faster", "openai"])
-    g.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    g.add_argument("--compute-type", default="default",
-                   help="int8, float16, … (default: by device)")
-    g.add_argument("--beam-size", type=int, default=5)
-    g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
-    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar or notes")
+    _asr(p)
+    p.add_argument("--no-chapters", action="store_true", help="no chapter detection")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or notes")
     _common(p)
     _style(p)
     a = p.parse_args(argv)

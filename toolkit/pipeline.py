@@ -225,7 +225,9 @@ def write_atomic(files: Mapping[Path, str | bytes]) -> None:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
+        mode = 0o666 & ~_umask()  # mkstemp makes 0600; outputs get the usual permissions
         for tmp, path in temps:
+            os.chmod(tmp, mode)
             os.replace(tmp, path)
     finally:
         for tmp, _ in temps:
@@ -320,6 +322,7 @@ def _run_streamed(source: Path, options: Options, formats: Sequence[str],
         for name, (fd, tmp) in temps.items():
             os.fsync(fd)
             os.close(fd)
+            os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, paths[name])
     finally:
         for fd, tmp in temps.values():
@@ -328,6 +331,12 @@ def _run_streamed(source: Path, options: Options, formats: Sequence[str],
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
     return list(paths.values())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _temp_beside(path: Path) -> tuple[int, str]:

@@ -30,6 +30,7 @@ Importing this package imports neither faster_whisper, ctranslate2, torch nor wh
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -50,6 +51,7 @@ __all__ = [
     "default_prompt",
     "load_engine",
     "recognize",
+    "shared_engine",
     "stream",
 ]
 
@@ -139,13 +141,26 @@ def load_engine(options: AsrOptions) -> Engine:
     return engine
 
 
+def shared_engine(options: AsrOptions) -> Engine:
+    """The engine for these settings, loaded once per process and kept: a batch worker (or any
+    caller converting file after file) pays the model load once, not per file."""
+    return _cached_engine(AsrOptions(engine=options.engine, model=options.model,
+                                     device=options.device, compute_type=options.compute_type,
+                                     cpu_threads=options.cpu_threads))
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_engine(options: AsrOptions) -> Engine:
+    return load_engine(options)
+
+
 def stream(
     audio: np.ndarray, options: AsrOptions, engine: Engine | None = None
 ) -> tuple[AsrInfo, Iterator[AsrSegment]]:
     """Guarded segments as the engine produces them."""
     from toolkit.asr.guards import guard
 
-    engine = engine or load_engine(options)
+    engine = engine or shared_engine(options)
     info, segments = engine.transcribe(_as_audio(audio), options)
     return info, guard(segments, info.speech)
 
@@ -160,7 +175,7 @@ def recognize(
     from toolkit.asr.guards import guard
 
     options = options or AsrOptions()
-    engine = engine or load_engine(options)
+    engine = engine or shared_engine(options)
     info, raw = engine.transcribe(_as_audio(audio), options)
     counter = _Counter(raw)
     words: list[Word] = []
