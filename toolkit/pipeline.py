@@ -248,6 +248,10 @@ def run(source: str | Path, options: Options = Options(), formats: Sequence[str]
         if notes is not None:
             notes(f"{source}: repaired {repair}")
     rendered = render(doc, formats)
+    if "chapters" in formats and "chapters" not in rendered and doc.cues and notes is not None:
+        from .formats.chapters import youtube_problem
+
+        notes(f"{source}: no chapter list: {youtube_problem(doc)}")
     paths = output_paths(source, Path(out_dir) if out_dir is not None else None, list(rendered))
     write_atomic({paths[name]: content for name, content in rendered.items()})
     outputs = list(paths.values())
