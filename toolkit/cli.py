@@ -298,8 +298,8 @@ def cmd_batch(argv: Sequence[str]) -> int:
     g.add_argument("--captions", default="ignore", choices=CAPTIONS,
                    help="URLs: prefer captions the site already has over speech recognition")
     _asr(p)
-    g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
-    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-chapters", action="store_true", help="no chapter detection")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _common(p)
     _style(p)
     a = p.parse_args(argv)

@@ -217,18 +217,15 @@ def write_atomic(files: Mapping[Path, str | bytes]) -> None:
     temps: list[tuple[str, Path]] = []
     try:
         for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            fd, tmp = _temp_beside(path)
             temps.append((tmp, path))
             data = content.encode("utf-8") if isinstance(content, str) else content
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-        mode = 0o666 & ~_umask()  # mkstemp makes 0600; outputs get the usual permissions
         for tmp, path in temps:
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)
+            _publish(tmp, path)
     finally:
         for tmp, _ in temps:
             if os.path.exists(tmp):
@@ -326,8 +323,7 @@ def _run_streamed(source: Path, options: Options, formats: Sequence[str],
         for name, (fd, tmp) in temps.items():
             os.fsync(fd)
             os.close(fd)
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, paths[name])
+            _publish(tmp, paths[name])
     finally:
         for fd, tmp in temps.values():
             with contextlib.suppress(OSError):
@@ -337,10 +333,13 @@ def _run_streamed(source: Path, options: Options, formats: Sequence[str],
     return list(paths.values())
 
 
-def _umask() -> int:
+def _publish(tmp: str, path: Path) -> None:
+    """A finished temporary file takes its final name, with the usual permissions (mkstemp
+    makes files 0600)."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, path)
 
 
 def _temp_beside(path: Path) -> tuple[int, str]:
