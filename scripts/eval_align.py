@@ -187,13 +187,15 @@ def recognised(case_dir: Path, audio_path: Path) -> Transcript:
         # The speech stretches are cheap: always from the current code.
         speech = [list(s) for s in speech_stretches(_read(audio_path))]
         return Transcript(words, "zh", str(audio_path), "media", data["duration"],
-                          {"speech": speech, "seconds": data["seconds"]})
+                          {"speech": speech, "seconds": data["seconds"],
+                           "reheard": data.get("reheard")})
     began = time.monotonic()
     heard = recognise(audio_path, "zh")
     seconds = time.monotonic() - began
     cache.write_text(json.dumps({
         "words": [[w.text, w.start, w.end, w.probability] for w in heard.words],
         "duration": heard.duration, "speech": heard.meta["speech"], "seconds": seconds,
+        "reheard": heard.meta["reheard"],
     }, ensure_ascii=False), encoding="utf-8")
     return replace(heard, meta={**heard.meta, "seconds": seconds})
 
@@ -285,8 +287,17 @@ def evaluate(case: str, work: Path, tts_home: Path, voice: str, seed: int) -> li
     title = (f"### {case} ({voice if case == 'kokoro' else 'espeak-ng cmn-latn-pinyin'}): "
              f"{len(texts)} fragments, {len(audio) / RATE / 60:.1f} min, aside at "
              f"{aside_span[0]:.1f}–{aside_span[1]:.1f} s; recognition took "
-             f"{heard.meta['seconds']:.0f} s")
+             f"{heard.meta['seconds']:.0f} s{_reheard(heard)}")
     return [title, *score(case_dir)]
+
+
+def _reheard(heard: Transcript) -> str:
+    """Holes (speech Whisper skipped) recognised again, as cached (older caches lack them)."""
+    holes = heard.meta.get("reheard")
+    if holes is None:
+        return ""
+    seconds = sum(b - a for a, b in holes)
+    return f", {len(holes)} holes (spanning {seconds:.1f} s) recognised again"
 
 
 def score(case_dir: Path) -> list[str]:

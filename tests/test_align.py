@@ -94,6 +94,33 @@ def test_an_aside_is_reported_and_does_not_shift_what_follows() -> None:
     assert starts_of(result.words)["第一个"] == pytest.approx(0.5 + (cut + len(aside)) * STEP)
 
 
+@pytest.mark.parametrize("with_speech", [True, False])
+def test_a_chance_match_inside_an_aside_does_not_pull_the_next_line_into_it(
+        with_speech: bool) -> None:
+    # The words either side of the aside are misheard; the aside's "一" and "个" agree by
+    # chance with "第一个", which the global alignment alone would time inside the aside.
+    known = split_text(TEXT.replace("第一个", "\n第一个"), "zh")
+    plain = strip_punct(TEXT)
+    cut = plain.index("第一")
+    before = plain[: cut - 2] + "去玩"
+    aside = "对了顺便提醒一下还没有关注的朋友记得点个关注"
+    after = ["tap", "watch", "er", "oh", "yeah", *plain[cut + 5 :]]
+    rec = heard([*before, *aside, *after],
+                pause_at={len(before): 0.8, len(before) + len(aside): 0.8})
+    first, last, resumed = rec[len(before)], rec[len(before) + len(aside) - 1], rec[-len(after)]
+    speech = [(0.5, rec[len(before) - 1].end or 0.0), (first.start or 0.0, last.end or 0.0),
+              (resumed.start or 0.0, rec[-1].end or 0.0)]
+    result = align_words(known, rec, "zh", speech=speech if with_speech else None)
+    check_sane(result.words, known)
+    times = starts_of(result.words)
+    assert times["第一个"] >= (last.end or 0.0)
+    # at the pause where speech resumes, or (without detected speech) laid out at the pace
+    # of the recognised words back from "很", the first word heard right
+    assert times["第一个"] == pytest.approx(resumed.start or 0.0, abs=0.01 if with_speech else 0.3)
+    assert times["上班"] < (first.start or 0.0)
+    assert [(s.kind, s.text) for s in result.unaligned] == [("speech", aside)]
+
+
 def test_text_that_was_not_spoken_is_reported_and_squeezed_between_anchors() -> None:
     extra = "这一段文字根本没有人读出来过。"
     known = split_text(TEXT.replace("第一个", extra + "第一个"), "zh")
@@ -145,6 +172,21 @@ def test_interpolation_stays_inside_detected_speech() -> None:
     for w in result.words:
         middle = ((w.start or 0) + (w.end or 0)) / 2
         assert any(a <= middle <= b for a, b in speech), w
+
+
+def test_walking_through_speech_skips_pauses() -> None:
+    from toolkit.align.timing import around_gap, walk
+
+    speech = [(0.0, 1.0), (2.0, 3.0), (5.0, 6.0)]
+    assert walk(0.5, 1.0, speech) == pytest.approx(2.5)
+    assert walk(5.5, -1.0, speech) == pytest.approx(2.5)
+    assert walk(1.5, 0.2, speech) == pytest.approx(2.2)  # from a pause: where speech resumes
+    assert walk(0.5, 1.0, None) == pytest.approx(1.5)
+    # two units after 0.0, two before 6.0, the aside (2.0–3.0) between: the edges move to
+    # the pauses around it
+    spans = around_gap(2, 2, 0.0, 6.0, 0.4, speech)
+    assert spans == [pytest.approx((0.0, 0.5)), pytest.approx((0.5, 1.0)),
+                     pytest.approx((5.0, 5.5)), pytest.approx((5.5, 6.0))]
 
 
 def test_digits_and_chinese_numerals_agree() -> None:

@@ -7,16 +7,21 @@ with or by interpolation between such anchors. Steps:
 
 1. units (toolkit.align.units) and a global alignment of them (toolkit.align.sequence);
 2. anchors: agreeing pairs in a chain that never implies impossibly fast speech (a chance
-   "的" far ahead is dropped), plus mismatched pairs where both sides of a gap hold about as
-   many units;
+   "的" far ahead is dropped) less short islands of agreement between two stretches of speech
+   the text lacks (an aside's chance "个"), plus mismatched pairs where both sides of a gap
+   hold about as many units;
 3. times: anchors' recognised times, interpolation over detected speech between them
-   (toolkit.align.timing); word edges pulled out of pauses the voice-activity detector found
-   (Whisper starts the word after a pause early: measured 0.12 s median, 0.02 s after);
-4. stretches that did not align, from runs without agreeing pairs.
+   (toolkit.align.timing), except where the speech between two anchors holds a stretch more
+   than the text: there the text is cut at its strongest break and laid out right after the
+   one anchor and right before the other, at the recording's pace, clear of the aside; word
+   edges pulled out of pauses the voice-activity detector found (Whisper starts the word after
+   a pause early: measured 0.12 s median, 0.02 s after);
+4. stretches that did not align, from runs without trusted agreeing pairs.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -26,8 +31,8 @@ import numpy as np
 from ..text import CJK_LANGUAGES
 from ..text.chars import SENTENCE_END
 from ..types import Word
-from .sequence import MAX_CELLS, Pair, align_units
-from .timing import Span, cross_pauses, snap_to_speech, unit_times
+from .sequence import MAX_CELLS, Pair, align_units, unit_score
+from .timing import UNIT_SECONDS, Span, around_gap, cross_pauses, snap_to_speech, unit_times
 from .units import Unit, units_of
 
 
@@ -80,14 +85,21 @@ def align_words(words: Sequence[Word], recognised: Sequence[Word], language: str
         duration = max([t[1] for t in heard_times] + [s[1] for s in speech or ()] + [0.0])
     pairs = align_units(known, heard, options.max_cells)
     trusted = _plausible([p for p in pairs if p.score > 0], heard_times, options.max_rate)
+    trusted = _without_islands(pairs, trusted, len(heard), options.min_stretch)
     if options.substitutions:
         trusted = _with_substitutions(pairs, trusted, len(known), len(heard))
-    anchors = [(p.i, heard_times[p.j]) for p in trusted]
+    agree = {(p.i, p.j) for p in trusted if p.score > 0}
+    gaps = _asides(trusted, pairs, known, heard, words, owner, options.min_stretch)
+    pace = _pace([p for p in trusted if p.score > 0], heard_times)
+    anchors = sorted([(p.i, heard_times[p.j]) for p in trusted]
+                     + _around(gaps, heard_times, pace, speech), key=lambda a: a[0])
     times = unit_times(len(known), anchors, speech, duration)
-    sure = {owner[p.i] for p in trusted if p.score > 0}
+    sure = {owner[i] for i, _ in agree}
     timed = _word_times(words, owner, times, speech if options.snap else None, sure)
     good = sum(1 for p in pairs if p.score > 0)
-    unaligned = _stretches(pairs, len(known), len(heard), owner, heard_owner, timed,
+    reported = [p if (p.i, p.j) in agree else replace(p, score=min(p.score, 0))
+                for p in _around_asides(pairs, gaps, known, heard)]
+    unaligned = _stretches(reported, len(known), len(heard), owner, heard_owner, timed,
                            recognised, options.min_stretch, language)
     return AlignResult(timed, unaligned, good / len(known) if known else 1.0)
 
@@ -121,6 +133,118 @@ def _plausible(pairs: Sequence[Pair], times: Sequence[Span], max_rate: float,
         chain.append(pairs[k])
         k = int(back[k])
     return chain[::-1]
+
+
+def _without_islands(pairs: Sequence[Pair], trusted: Sequence[Pair], n_heard: int,
+                     min_units: int) -> list[Pair]:
+    """The trusted pairs less short islands of agreement between two stretches of speech the
+    text lacks: fewer than `min_units` recognised units holding fewer than half that many
+    agreeing pairs. An aside's "个" or "我们" agrees with the text somewhere by chance, and
+    the global alignment then pulls the text around it into the aside."""
+    agree = {(p.i, p.j) for p in trusted}
+    partner: list[Pair | None] = [None] * n_heard
+    for p in pairs:
+        partner[p.j] = p if (p.i, p.j) in agree else replace(p, score=min(p.score, 0))
+    at = [p.j for p in trusted]  # increasing: the chain increases on both sides
+    dropped: set[int] = set()
+    for (_, end), (start, _) in pairwise(_runs(partner, min_units)):
+        island = at[bisect_left(at, end) : bisect_left(at, start)]
+        if start - end < min_units and 2 * len(island) < min_units:
+            dropped.update(island)
+    return [p for p in trusted if p.j not in dropped]
+
+
+@dataclass(frozen=True)
+class _Aside:
+    """Between the anchors `before` and `after` the audio holds speech the text lacks: the
+    first `split` known units between them come right after `before`, the rest right before
+    `after`."""
+
+    before: Pair
+    after: Pair
+    split: int
+
+
+def _asides(anchors: Sequence[Pair], pairs: Sequence[Pair], known: Sequence[Unit],
+            heard: Sequence[Unit], words: Sequence[Word], owner: Sequence[int],
+            min_units: int) -> list[_Aside]:
+    """Neighbouring anchors with at least `min_units` more recognised units between them than
+    known ones. Spreading the known units over all that speech would put them inside the
+    aside; instead they are cut in two where the text breaks most strongly (a line, then a
+    sentence, then a clause), then where the units at both ends sound most like the speech
+    there, then nearest where the alignment put the gap."""
+    partner = {p.i: p.j for p in pairs}
+    found: list[_Aside] = []
+    for a, b in pairwise(anchors):
+        n, m = b.i - a.i - 1, b.j - a.j - 1
+        if n <= 0 or m - n < min_units:
+            continue
+        # agreement of the units laid one to one after `a` (first k) and before `b` (last k)
+        early = [0]
+        for x in range(n):
+            early.append(early[-1] + max(0, unit_score(known[a.i + 1 + x], heard[a.j + 1 + x])))
+        late = [0]
+        for x in range(n):
+            late.append(late[-1] + max(0, unit_score(known[b.i - 1 - x], heard[b.j - 1 - x])))
+        near_a, guess = True, 0
+        for i in range(a.i + 1, b.i):
+            if i in partner:
+                near_a = partner[i] - a.j <= b.j - partner[i]
+            guess += near_a
+        split = max(range(n + 1), key=lambda k: (_cut(words, owner, a.i + 1 + k),
+                                                  early[k] + late[n - k], -abs(k - guess)))
+        found.append(_Aside(a, b, split))
+    return found
+
+
+def _around(gaps: Sequence[_Aside], times: Sequence[Span], pace: float,
+            speech: Sequence[Span] | None) -> list[tuple[int, Span]]:
+    """Times of the known units between the anchors of each aside, clear of the aside."""
+    out: list[tuple[int, Span]] = []
+    for g in gaps:
+        lo = times[g.before.j][1]
+        hi = max(times[g.after.j][0], lo)
+        spans = around_gap(g.split, g.after.i - g.before.i - 1 - g.split, lo, hi, pace, speech)
+        out.extend(zip(range(g.before.i + 1, g.after.i), spans, strict=True))
+    return out
+
+
+def _cut(words: Sequence[Word], owner: Sequence[int], u: int) -> int:
+    """How strongly the text breaks before unit `u`: 3 a line, 2 a sentence, 1 a clause, 0
+    between words, -1 inside a word."""
+    if owner[u] == owner[u - 1]:
+        return -1
+    if words[owner[u]].break_before:
+        return 3
+    punct = words[owner[u - 1]].punct
+    if any(c in punct for c in SENTENCE_END):
+        return 2
+    return 1 if punct else 0
+
+
+def _around_asides(pairs: Sequence[Pair], gaps: Sequence[_Aside], known: Sequence[Unit],
+                   heard: Sequence[Unit]) -> list[Pair]:
+    """The alignment with each aside's known units paired one to one with the recognised units
+    next to its anchors, where they were laid out; the speech left between is the aside."""
+    if not gaps:
+        return list(pairs)
+    out = list(pairs)
+    for g in gaps:
+        n = g.after.i - g.before.i - 1
+        inside = [p for p in out if not (g.before.i < p.i < g.after.i or
+                                         g.before.j < p.j < g.after.j)]
+        ends = [(g.before.i + 1 + x, g.before.j + 1 + x) for x in range(g.split)]
+        ends += [(g.after.i - 1 - x, g.after.j - 1 - x) for x in range(n - g.split)]
+        out = inside + [Pair(i, j, unit_score(known[i], heard[j])) for i, j in ends]
+    return sorted(out, key=lambda p: p.i)
+
+
+def _pace(agreeing: Sequence[Pair], times: Sequence[Span]) -> float:
+    """Seconds a unit takes in this recording: the median recognised length of the agreeing
+    units (UNIT_SECONDS when there are too few)."""
+    if len(agreeing) < 5:
+        return UNIT_SECONDS
+    return float(np.median([times[p.j][1] - times[p.j][0] for p in agreeing]))
 
 
 def _with_substitutions(pairs: Sequence[Pair], trusted: Sequence[Pair], n_known: int,
@@ -231,11 +355,11 @@ def _stretches(pairs: Sequence[Pair], n_known: int, n_heard: int, owner: Sequenc
         known_pair[p.i] = p
         heard_pair[p.j] = p
     found: list[Stretch] = []
-    for a, b in _runs(known_pair, min_units):
+    for a, b in _trimmed(_runs(known_pair, min_units), known_pair):
         first, last = owner[a], owner[b - 1] + 1
         found.append(Stretch("text", first, last, timed[first].start or 0.0,
                              timed[last - 1].end or 0.0, join_words(timed[first:last], language)))
-    for a, b in _runs(heard_pair, min_units):
+    for a, b in _trimmed(_runs(heard_pair, min_units), heard_pair):
         first, last = heard_owner[a], heard_owner[b - 1] + 1
         words = recognised[first:last]
         found.append(Stretch("speech", first, last, words[0].start or 0.0, words[-1].end or 0.0,
@@ -259,3 +383,14 @@ def _runs(partner: Sequence[Pair | None], min_units: int) -> list[tuple[int, int
             runs.append((k, end))
         k = end
     return runs
+
+
+def _trimmed(runs: Sequence[tuple[int, int]], partner: Sequence[Pair | None]
+             ) -> list[tuple[int, int]]:
+    """Runs mostly without a partner, less the paired units at their edges (the known words
+    laid out next to an aside were heard as something: that speech is not the aside)."""
+    out = []
+    for a, b in runs:
+        alone = [k for k in range(a, b) if partner[k] is None]
+        out.append((alone[0], alone[-1] + 1) if 2 * len(alone) >= b - a else (a, b))
+    return out

@@ -77,7 +77,8 @@ def read_known(path: str | Path, options: Options | None = None) -> Known:
 
 def recognise(media: str | Path, language: str, options: Options | None = None,
               progress: ProgressFn | None = None, engine: Engine | None = None) -> Transcript:
-    """Timed words heard in `media` (raw engine tokens), the VAD's speech in meta["speech"].
+    """Timed words heard in `media` (raw engine tokens), the VAD's speech in meta["speech"],
+    the holes recognised again in meta["reheard"].
 
     Repetition loops are cut and Whisper's stock phantom lines dropped, but not the segments it
     is merely unsure of (toolkit.asr.guards' no-speech guard): with the text known, a doubtful
@@ -105,7 +106,8 @@ def recognise(media: str | Path, language: str, options: Options | None = None,
     # that alignment can only interpolate across. Heard again in short pieces, without the
     # style prompt (which Whisper tends to recite over unclear audio), most of it comes back.
     again = replace(asr_options, language=info.language, initial_prompt="")
-    for hole in holes(words, speech):
+    reheard = holes(words, speech)
+    for hole in reheard:
         for start, end in _pieces(hole, speech):
             piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
             for raw in engine.transcribe(piece, again)[1]:
@@ -115,7 +117,7 @@ def recognise(media: str | Path, language: str, options: Options | None = None,
     words.sort(key=lambda w: w.start or 0.0)
     if progress is not None:
         progress(info.duration, info.duration)
-    meta = {"speech": [list(s) for s in speech]}
+    meta = {"speech": [list(s) for s in speech], "reheard": [list(h) for h in reheard]}
     return Transcript(tuple(words), info.language, str(media), "media", info.duration, meta)
 
 

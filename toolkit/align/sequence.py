@@ -98,6 +98,15 @@ def _score(a: np.ndarray, b: np.ndarray, i: int, j: int) -> int:
     return NEAR if a[2, i] == b[2, j] else MISMATCH
 
 
+def unit_score(known: Unit, heard: Unit) -> int:
+    """The score of pairing two units (as the alignment scores it)."""
+    if known.char == heard.char:
+        return MATCH
+    if known.key == heard.key:
+        return HOMOPHONE
+    return NEAR if known.fuzzy == heard.fuzzy else MISMATCH
+
+
 def _anchors(a: np.ndarray, b: np.ndarray, i0: int, i1: int, j0: int, j1: int
              ) -> list[tuple[int, int]]:
     """Unit pairs inside n-grams of pinyin keys unique to both stretches, in order."""

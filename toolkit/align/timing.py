@@ -13,6 +13,9 @@ Span = tuple[float, float]
 UNIT_SECONDS = 0.22
 # Less speech than this inside a gap: the detector missed it, spread over the whole gap.
 _MIN_SPEECH = 0.1
+# A line cannot begin in the last this-many seconds before a pause when the rest of it comes
+# after the pause (and, mirrored, cannot end just after one).
+LINE_EDGE = 0.8
 
 
 def unit_times(count: int, anchors: Sequence[tuple[int, Span]], speech: Sequence[Span] | None,
@@ -63,6 +66,46 @@ def spread(n: int, lo: float, hi: float, speech: Sequence[Span] | None) -> list[
             for k in range(n)]
 
 
+def around_gap(after: int, before: int, lo: float, hi: float, pace: float,
+               speech: Sequence[Span] | None) -> list[Span]:
+    """`after` units spoken right after `lo` and `before` units right before `hi`, each taking
+    `pace` seconds of speech: the speech between the two is what the text lacks (an aside), so
+    nothing is spread over it. The aside's edges move to a pause within LINE_EDGE where there
+    is one: the pace is an average, and an aside is usually set off by pauses."""
+    middle = min(walk(lo, after * pace, speech), hi)
+    ends = [b for _, b in speech or () if lo <= b <= hi and abs(b - middle) < LINE_EDGE]
+    middle = min(ends, key=lambda b: abs(b - middle), default=middle)
+    resume = max(walk(hi, -before * pace, speech), middle)
+    starts = [a for a, _ in speech or () if middle <= a <= hi and abs(a - resume) < LINE_EDGE]
+    resume = min(starts, key=lambda a: abs(a - resume), default=resume)
+    return spread(after, lo, middle, speech) + spread(before, resume, hi, speech)
+
+
+def walk(t: float, seconds: float, speech: Sequence[Span] | None) -> float:
+    """The time `seconds` of speech after `t` (before it, if negative): pauses the detector
+    found do not count; past the last (or first) stretch of speech, plain time does."""
+    if not speech:
+        return t + seconds
+    left = abs(seconds)
+    if seconds >= 0:
+        for a, b in speech:
+            if b > t:
+                a = max(a, t)
+                if left <= b - a:
+                    return a + left
+                left -= b - a
+                t = b
+        return t + left
+    for a, b in reversed(speech):
+        if a < t:
+            b = min(b, t)
+            if left <= b - a:
+                return b - left
+            left -= b - a
+            t = a
+    return t - left
+
+
 def _at(pieces: Sequence[Span], offset: float, end: bool = False) -> float:
     """The time `offset` seconds of speech into `pieces` (an end stays in its piece)."""
     for a, b in pieces:
@@ -98,11 +141,6 @@ def snap_to_speech(spans: Sequence[Span], speech: Sequence[Span],
             start, end = (resume, end) if side > 0 else (start, stop)
         out.append((start, end))
     return out
-
-
-# A line cannot begin in the last this-many seconds before a pause when the rest of it comes
-# after the pause (and, mirrored, cannot end just after one).
-LINE_EDGE = 0.8
 
 
 def cross_pauses(spans: Sequence[Span], speech: Sequence[Span], sides: Sequence[int],
