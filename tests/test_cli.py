@@ -97,3 +97,11 @@ def test_youtube_rolling_vtt_becomes_a_clean_srt_that_passes_check(tmp_path: Pat
     assert "[Music]" not in srt and srt.lower().count("today") == 1
     assert "<c>" not in srt and "-->" in srt
     assert main(["check", str(tmp_path / "out" / "yt.en.srt")]) == 0
+
+
+def test_punctuate_file_keeps_the_last_words_in_their_sentence(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]):
+    src = tmp_path / "talk.txt"
+    src.write_text("so it is really hard to follow", encoding="utf-8")
+    assert main(["punctuate", str(src), "--language", "en", "--punctuator", "rules"]) == 0
+    assert capsys.readouterr().out.strip().endswith("hard to follow.")

@@ -107,3 +107,10 @@ def test_stream_pieces_end_at_whitespace(tmp_path: Path):
     pieces = list(text_pieces(source, 100))
     assert len(pieces) > 5 and "".join(pieces).strip() == source.read_text(encoding="utf-8").strip()
     assert all(p[0].isspace() for p in pieces[1:])  # every cut falls on a space
+
+
+def test_stream_pieces_keep_the_last_words_with_the_text_before_them():
+    from toolkit.stream import pieces
+
+    assert list(pieces(["so it is hard to follow"])) == ["so it is hard to follow"]
+    assert list(pieces(["a b", " c d", "e f"])) == ["a", " b c", " de f"]

@@ -74,3 +74,13 @@ def test_split_then_join_keeps_every_character(pieces):
         words = split_text(text, language)
         assert strip_punct(join_words(words, language)) == strip_punct(text)
         assert all(w.text and not any(c.isspace() for c in w.text) for w in words)
+
+
+def test_truecase_capitalises_caseless_captions_only():
+    from toolkit.text import truecase
+
+    words = [Word("so", punct=","), Word("i"), Word("think"), Word("i'm", punct="."),
+             Word("right"), Word("now")]
+    assert [w.text for w in truecase(words)] == ["So", "I", "think", "I'm", "Right", "now"]
+    cased = [Word("Apple"), Word("and"), Word("NASA", punct="."), Word("i"), Word("see")]
+    assert truecase(cased) == tuple(cased)  # the writer's own capitals stay as they are

@@ -28,15 +28,17 @@ def text_pieces(path: str | os.PathLike[str], piece_chars: int = PIECE_CHARS) ->
 
 
 def pieces(chunks: Iterable[str]) -> Iterator[str]:
-    """Text chunks re-cut so that every piece but the first starts at whitespace."""
-    carry = ""
+    """Text chunks re-cut so that every piece but the first starts at whitespace. Only text
+    that more text follows is cut: the input's last words stay with the piece before them."""
+    text = ""
     for chunk in chunks:
-        text = carry + chunk
-        cut = max(text.rfind(" "), text.rfind("\n"), text.rfind("\u3000"))
-        if cut <= 0:
-            cut = len(text)
-        piece, carry = text[:cut], text[cut:]
-        if piece.strip():
-            yield piece
-    if carry.strip():
-        yield carry
+        if text:
+            cut = max(text.rfind(" "), text.rfind("\n"), text.rfind("\u3000"))
+            if cut <= 0:
+                cut = len(text)
+            piece, text = text[:cut], text[cut:]
+            if piece.strip():
+                yield piece
+        text += chunk
+    if text.strip():
+        yield text

@@ -15,7 +15,7 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
     from ..pipeline import guess_language
     from ..punctuate import get_punctuator
     from ..stream import PIECE_CHARS, pieces, text_pieces
-    from ..text import CJK_LANGUAGES, join_words, split_text
+    from ..text import CJK_LANGUAGES, join_words, split_text, truecase
 
     p = argparse.ArgumentParser(prog="zimu punctuate",
                                 description="Punctuated text on stdout, nothing else.")
@@ -24,18 +24,18 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
     common_args(p)
     a = p.parse_args(argv)
     # Piece by piece (cut at whitespace), so a file of any size streams in bounded memory.
-    chunks = iter(lambda: sys.stdin.read(PIECE_CHARS), "") if a.file == "-" \
+    chunks = pieces(iter(lambda: sys.stdin.read(PIECE_CHARS), "")) if a.file == "-" \
         else text_pieces(Path(a.file))
     language = a.language
-    for n, piece in enumerate(pieces(chunks)):
+    for n, piece in enumerate(chunks):
         language = language or guess_language(piece)
         punctuator = get_punctuator(a.punctuator, language)
-        if a.keep_breaks:
-            lines = piece.split("\n")
-            words = punctuator.punctuate(split_text(" ".join(lines), language), language)
-            sys.stdout.write(_rebreak(words, lines, language))
-            continue
         words = punctuator.punctuate(split_text(piece, language), language)
+        if language not in CJK_LANGUAGES:  # auto-captions come in lower case
+            words = truecase(words)
+        if a.keep_breaks:
+            sys.stdout.write(_rebreak(words, piece.split("\n"), language))
+            continue
         gap = "" if not n or language in CJK_LANGUAGES else " "
         sys.stdout.write(gap + join_words(words, language))
     sys.stdout.write("\n")

@@ -1,5 +1,6 @@
 """Text handling: script conversion, tokenising into words, joining words back into text."""
 
+from .case import truecase
 from .chars import display_width, has_cjk, is_cjk, is_punct, strip_punct
 from .script import SCRIPTS, convert_text, convert_words
 from .words import CJK_LANGUAGES, join_words, needs_space, normalize_words, split_text
@@ -18,4 +19,5 @@ __all__ = [
     "normalize_words",
     "split_text",
     "strip_punct",
+    "truecase",
 ]
