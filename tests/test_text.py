@@ -84,3 +84,14 @@ def test_truecase_capitalises_caseless_captions_only():
     assert [w.text for w in truecase(words)] == ["So", "I", "think", "I'm", "Right", "now"]
     cased = [Word("Apple"), Word("and"), Word("NASA", punct="."), Word("i"), Word("see")]
     assert truecase(cased) == tuple(cased)  # the writer's own capitals stay as they are
+
+
+def test_korean_keeps_the_spaces_between_its_words():
+    text = "안녕하세요 여러분 오늘은 좋은 날입니다"
+    words = split_text(text, "ko")
+    assert join_words(words, "ko") == text
+    assert not any(w.break_before for w in words)  # a space is not a caption break in Korean
+    from toolkit.punctuate import get_punctuator
+
+    marked = get_punctuator("rules", "ko").punctuate(words, "ko")
+    assert join_words(marked, "ko").endswith("날입니다.")

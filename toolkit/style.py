@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import UsageError
+from .text import CJK_LANGUAGES
 from .text.chars import display_width
 
 FRAME = 1 / 24
@@ -43,7 +44,7 @@ def preset(name: str, **overrides: Any) -> StyleRules:
 
 
 def preset_for(language: str) -> str:
-    return "zh" if language in ("zh", "yue", "ja", "ko") else "en"
+    return "zh" if language in CJK_LANGUAGES else "en"
 
 
 def line_width(text: str, rules: StyleRules) -> float:

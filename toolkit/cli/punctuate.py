@@ -15,7 +15,7 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
     from ..pipeline import guess_language
     from ..punctuate import get_punctuator
     from ..stream import PIECE_CHARS, pieces, text_pieces
-    from ..text import CJK_LANGUAGES, join_words, split_text, truecase
+    from ..text import CJK_LANGUAGES, UNSPACED_LANGUAGES, join_words, split_text, truecase
 
     p = argparse.ArgumentParser(prog="zimu punctuate",
                                 description="Punctuated text on stdout, nothing else.")
@@ -36,7 +36,7 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
         if a.keep_breaks:
             sys.stdout.write(_rebreak(words, piece.split("\n"), language))
             continue
-        gap = "" if not n or language in CJK_LANGUAGES else " "
+        gap = "" if not n or language in UNSPACED_LANGUAGES else " "
         sys.stdout.write(gap + join_words(words, language))
     sys.stdout.write("\n")
     return 0

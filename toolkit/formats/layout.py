@@ -5,20 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..text import UNSPACED_LANGUAGES
 from ..types import Chapter, Document
 
-# Languages written without spaces between words (and sentences).
-CJK_LANGUAGES = frozenset({"zh", "ja", "ko", "yue", "wuu", "cmn", "lzh", "nan", "hak"})
 
-
-def is_cjk(language: str) -> bool:
-    return language.replace("_", "-").split("-")[0].lower() in CJK_LANGUAGES
+def _base(language: str) -> str:
+    return language.replace("_", "-").split("-")[0].lower()
 
 
 def sentence_separator(language: str) -> str:
-    # Korean does use spaces between words, but its sentences end in full-width marks too
-    # rarely to matter here; a space is right for it.
-    return "" if is_cjk(language) and not language.lower().startswith("ko") else " "
+    return "" if _base(language) in UNSPACED_LANGUAGES else " "
 
 
 @dataclass(frozen=True)

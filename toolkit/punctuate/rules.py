@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..text.words import CJK_LANGUAGES
+from ..text.words import UNSPACED_LANGUAGES
 from ..types import Word
 
 # Pauses (seconds) that suggest a sentence end and a clause break.
@@ -40,8 +40,10 @@ class RulePunctuator:
     name = "rules"
 
     def punctuate(self, words: Sequence[Word], language: str) -> tuple[Word, ...]:
-        cjk = language in CJK_LANGUAGES
+        cjk = language in UNSPACED_LANGUAGES
         comma, period, question = ("，", "。", "？") if cjk else (",", ".", "?")
+        if language == "ja":
+            comma = "、"  # Japanese writes its commas as tōten
         out: list[Word] = []
         sentence: list[Word] = []
         length = 0

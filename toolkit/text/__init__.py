@@ -3,11 +3,19 @@
 from .case import truecase
 from .chars import display_width, has_cjk, is_cjk, is_punct, strip_punct
 from .script import SCRIPTS, convert_text, convert_words
-from .words import CJK_LANGUAGES, join_words, needs_space, normalize_words, split_text
+from .words import (
+    CJK_LANGUAGES,
+    UNSPACED_LANGUAGES,
+    join_words,
+    needs_space,
+    normalize_words,
+    split_text,
+)
 
 __all__ = [
     "CJK_LANGUAGES",
     "SCRIPTS",
+    "UNSPACED_LANGUAGES",
     "convert_text",
     "convert_words",
     "display_width",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-# Han ideographs, kana, hangul and CJK symbols: scripts written without spaces between words.
+# Han ideographs, kana, hangul and CJK symbols: full-width scripts (all but hangul are also
+# written without spaces between words).
 _CJK_RANGES = (
     (0x2E80, 0x2FDF),
     (0x3040, 0x30FF),
@@ -36,6 +37,11 @@ TO_HALF_WIDTH = str.maketrans({"，": ",", "。": ".", "？": "?", "！": "!", "
 def is_cjk(char: str) -> bool:
     code = ord(char)
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+
+
+def is_hangul(char: str) -> bool:
+    """Korean syllables: full width, yet Korean puts spaces between its words."""
+    return 0xAC00 <= ord(char) <= 0xD7AF
 
 
 def has_cjk(text: str) -> bool:

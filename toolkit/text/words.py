@@ -14,10 +14,12 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..types import Word
-from .chars import OPENING, TO_FULL_WIDTH, has_cjk, is_cjk, is_punct
+from .chars import OPENING, TO_FULL_WIDTH, has_cjk, is_cjk, is_hangul, is_punct
 
-# Languages written without spaces between words (jieba cuts Chinese; ja/ko keep ASR words).
-CJK_LANGUAGES = frozenset({"zh", "yue", "ja", "ko"})
+# Languages written without spaces between words (jieba cuts Chinese; Japanese keeps ASR words).
+UNSPACED_LANGUAGES = frozenset({"zh", "yue", "wuu", "cmn", "lzh", "nan", "hak", "ja"})
+# Languages in full-width scripts: the unspaced ones and Korean, which spaces its words.
+CJK_LANGUAGES = UNSPACED_LANGUAGES | {"ko"}
 
 # A non-CJK word: letters/digits with word-internal marks (3.5, don't, e-mail, 10:30), maybe a %.
 _LATIN_WORD = re.compile(
@@ -115,7 +117,7 @@ def _attach(tokens: Iterable[tuple[str, bool, bool]]) -> list[Word]:
 
 def split_text(text: str, language: str) -> tuple[Word, ...]:
     """Plain text → words. Whitespace marks where the source broke a line (`break_before`)."""
-    cjk = language in CJK_LANGUAGES
+    cjk = language in UNSPACED_LANGUAGES
 
     def tokens() -> Iterator[tuple[str, bool, bool]]:
         # In Chinese any space is where a caption line broke; elsewhere only a newline is.
@@ -253,7 +255,7 @@ def needs_space(left: str, right: str) -> bool:
     a, b = left[-1], right[0]
     if a.isspace() or b.isspace():
         return False
-    if is_cjk(a) and is_cjk(b):
+    if is_cjk(a) and is_cjk(b) and not (is_hangul(a) or is_hangul(b)):
         return False
     if _full_width_mark(a) or _full_width_mark(b):
         return False
