@@ -123,13 +123,14 @@ def test_windows_agree_with_one_pass() -> None:
     tokens, bounds, _ = pm.encode_words(split_text(text, "zh"), model.vocab)
     windowed = model.logits(tokens, bounds)
     # One pass over the stream with the same padding (PAD tokens) the windows see at its ends.
-    pad = np.zeros(pm.CONTEXT, np.int64)
+    context = model.vocab.context
+    pad = np.zeros(context, np.int64)
     arrays = (tokens, model.vocab.bigram_ids(tokens), bounds)
     feed = {
         name: np.concatenate([pad, a, pad])[None]
         for name, a in zip(("tokens", "bigrams", "bounds"), arrays, strict=True)
     }
-    whole = model.session.run(None, feed)[0][0, pm.CONTEXT : -pm.CONTEXT]
+    whole = model.session.run(None, feed)[0][0, context:-context]
     assert np.allclose(windowed, whole, atol=1e-3)
 
 

@@ -6,8 +6,8 @@ the bigram it closes, and a "boundary" class for the gap after it: 0 nothing kno
 (pause >= 0.5 s). Output per position: the mark written after it (see LABELS).
 
 Long inputs run in fixed windows with context on both sides, so memory stays bounded; the
-convolutions see at most RECEPTIVE_FIELD tokens either way, so the centre of each window gets
-exactly the predictions of one pass over the whole stream.
+convolutions see at most the model's `context` tokens either way (stored with its vocabulary), so
+the centre of each window gets exactly the predictions of one pass over the whole stream.
 
 The tokeniser here is also what `scripts/train_punct.py` uses, so training and inference agree.
 """
@@ -68,10 +68,9 @@ B_NONE, B_CONT, B_WEAK, B_STRONG = range(4)
 WEAK_PAUSE = 0.15
 STRONG_PAUSE = 0.5
 
-# Tokens either side that can influence a prediction (sum of dilations for kernel size 3).
-RECEPTIVE_FIELD = 31
-WINDOW = 1024
+# Tokens either side that can influence a prediction, for models that do not say.
 CONTEXT = 32
+WINDOW = 1024
 BATCH_WINDOWS = 16
 
 _LATIN = "A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a"
@@ -105,6 +104,7 @@ class Vocab:
     ids: dict[str, int]
     bigram_keys: npt.NDArray[np.int64]  # sorted prev_id * size + id
     none_bias: float
+    context: int = CONTEXT  # tokens either side that reach a prediction
 
     @property
     def size(self) -> int:
@@ -116,7 +116,7 @@ class Vocab:
         ids = {c: i + FIRST_CHAR for i, c in enumerate(data["chars"])}
         ids.update({k: i for i, k in enumerate(SPECIAL_KEYS)})
         keys = np.asarray(data["bigrams"], dtype=np.int64)
-        return cls(ids, keys, float(data.get("none_bias", 0.0)))
+        return cls(ids, keys, float(data.get("none_bias", 0.0)), int(data.get("context", CONTEXT)))
 
     def token_id(self, key: str) -> int:
         return self.ids.get(key, UNK)
@@ -173,9 +173,9 @@ def encode_words(
     return tokens, bounds, owner
 
 
-def windows(length: int) -> Iterator[tuple[int, int]]:
+def windows(length: int, context: int = CONTEXT) -> Iterator[tuple[int, int]]:
     """(start, end) of each window's kept centre over a stream of `length` tokens."""
-    core = WINDOW - 2 * CONTEXT
+    core = WINDOW - 2 * context
     for start in range(0, length, core):
         yield start, min(start + core, length)
 
@@ -211,20 +211,21 @@ class _Model:
         if n == 0:
             return out
         bigrams = self.vocab.bigram_ids(tokens)
-        spans = list(windows(n))
+        context = self.vocab.context
+        spans = list(windows(n, context))
         for b in range(0, len(spans), BATCH_WINDOWS):
             batch = spans[b : b + BATCH_WINDOWS]
-            width = max(end - start for start, end in batch) + 2 * CONTEXT
+            width = max(end - start for start, end in batch) + 2 * context
             arrays = [np.zeros((len(batch), width), np.int64) for _ in range(3)]
             for row, (start, end) in enumerate(batch):
-                lo, hi = max(0, start - CONTEXT), min(n, end + CONTEXT)
-                at = CONTEXT - (start - lo)
+                lo, hi = max(0, start - context), min(n, end + context)
+                at = context - (start - lo)
                 for arr, src in zip(arrays, (tokens, bigrams, bounds), strict=True):
                     arr[row, at : at + hi - lo] = src[lo:hi]
             feed = dict(zip(("tokens", "bigrams", "bounds"), arrays, strict=True))
             scores = self.session.run(None, feed)[0]
             for row, (start, end) in enumerate(batch):
-                out[start:end] = scores[row, CONTEXT : CONTEXT + end - start]
+                out[start:end] = scores[row, context : context + end - start]
         return out
 
 
