@@ -12,7 +12,9 @@ Modes:
 Figures (means over documents): Pk and WindowDiff over characters (k = half the mean true
 chapter length), boundary F1 within ±1 sentence, predicted/true chapter counts, and the
 character-level ROUGE-L F of each predicted title against the title of the true chapter it
-overlaps most. Measuring only: never tune on these documents.
+overlaps most. Measuring only: never tune on these documents (tune on synthetic ones from
+scripts/make_chapter_tuning.py). --oracle-count (a diagnostic) takes away the price per chapter
+and caps the count at the true one, to see placement quality apart from the count.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -187,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--limit", type=int, default=0, help="first N documents only")
     ap.add_argument("--show", action="store_true", help="print each document's chapter titles")
+    ap.add_argument("--oracle-count", action="store_true",
+                    help="diagnostic: no price per chapter, at most the true count "
+                         "(mostly the true count: placement quality alone)")
     args = ap.parse_args(argv)
 
     docs = [json.loads(line) for line in args.jsonl.read_text("utf-8").splitlines() if line]
@@ -216,7 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"# punctuator {punctuator!r} failed ({exc}); using 'rules'")
                     punctuator = "rules"
                     sents = text_path(captions(text, rng), args.language, punctuator)
-            chapters = find_chapters(sents, args.language, options)
+            if args.oracle_count:  # no price per chapter and a cap at the true count
+                chapters = find_chapters(sents, args.language, replace(
+                    options, penalty=0.0, max_chapters=len(items)))
+            else:
+                chapters = find_chapters(sents, args.language, options)
             s = score(items, sents, chapters)
             scores.append(s)
             if args.show:

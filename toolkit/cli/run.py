@@ -39,7 +39,7 @@ def _run_parser() -> argparse.ArgumentParser:
     g.add_argument("--max-chapters", type=int, help="most chapters (default 20)")
     g.add_argument("--chapter-method", choices=["auto", "lexical", "embed", "combined"],
                    help="auto (lexical: fast); embed/combined use sentence embeddings "
-                        "(zimu[embed]): better chapters, about a minute per hour of speech")
+                        "(zimu[embed]): better chapters, 15-25 s per hour of speech")
     g.add_argument("--embed-chapters", action="store_true",
                    help="also write NAME.chapters.mp4/.mkv: the media with chapters, "
                         "streams copied")
