@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
+from ..chapters.options import METHODS
 from ..errors import ZimuError
 from .common import (
     ProgressBar,
@@ -37,7 +38,7 @@ def _run_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-chapters", action="store_true", help="no chapter detection")
     g.add_argument("--min-chapter", type=float, help="shortest chapter in seconds (default 60)")
     g.add_argument("--max-chapters", type=int, help="most chapters (default 20)")
-    g.add_argument("--chapter-method", choices=["auto", "lexical", "embed", "combined"],
+    g.add_argument("--chapter-method", choices=METHODS,
                    help="auto (lexical: fast); embed/combined use sentence embeddings "
                         "(zimu[embed]): better chapters, 15-25 s per hour of speech")
     g.add_argument("--embed-chapters", action="store_true",
