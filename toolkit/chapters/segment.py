@@ -179,7 +179,7 @@ def _trace(back: Sequence[np.ndarray], last: int, pos: np.ndarray) -> list[int]:
 
 _MAX_CANDIDATES = 300
 # Chapter price per method (see ChapterOptions.penalty), best Pk on the synthetic set.
-_PENALTY = {"lexical": 1.6, "embed": 1.7, "combined": 1.7}
+_PENALTY = {"lexical": 1.6, "static": 1.7, "embed": 1.7, "combined": 1.7}
 _CUE_DISCOUNT = 0.6
 _LENGTH_PRIOR = 10.0
 _DEPTH_BONUS = 0.5

@@ -39,7 +39,8 @@ def _run_parser() -> argparse.ArgumentParser:
     g.add_argument("--min-chapter", type=float, help="shortest chapter in seconds (default 60)")
     g.add_argument("--max-chapters", type=int, help="most chapters (default 20)")
     g.add_argument("--chapter-method", choices=METHODS,
-                   help="auto (lexical: fast); embed/combined use sentence embeddings "
+                   help="auto = static (TF-IDF beside word vectors distilled from e5: fast); "
+                        "lexical (TF-IDF only); embed/combined run sentence embeddings "
                         "(zimu[embed]): better chapters, 15-25 s per hour of speech")
     g.add_argument("--embed-chapters", action="store_true",
                    help="also write NAME.chapters.mp4/.mkv: the media with chapters, "
