@@ -4,10 +4,10 @@ once per file in a loop, on short clips cut from a sample recording.
     nice -n 5 python scripts/bench_batch.py [--media samples/zh_talk.mp4] [--pieces 20]
 
 Prints audio seconds per wall second, the ratio to the loop, and the peak resident memory of
-the whole process tree (sampled from /proc every 0.1 s; Linux). "cached" rows run the same
-batch with the Whisper engine kept per worker process (what toolkit.asr should do; see the
-batch report), to show what model reuse is worth. Other work on the machine makes absolute
-numbers noisy; the ratios come from runs made one after another in this process.
+the whole process tree (sampled from /proc every 0.1 s; Linux). Batch workers load the Whisper
+model once each (toolkit.asr.shared_engine); the loop loads it once per file. Other work on the
+machine makes absolute numbers noisy; the ratios come from runs made one after another in this
+process.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import time
 import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -94,45 +93,6 @@ def measure(commands: Sequence[Sequence[str]]) -> tuple[float, int]:
     return time.monotonic() - began, peak
 
 
-# ---------------------------------------------------------------- the "cached" variant
-
-def cached_convert(job: Any, progress: Any = None) -> Any:
-    """convert() with the engine loaded once per worker process (the proposed asr change)."""
-    import functools
-
-    import toolkit.asr as asr
-    from toolkit.batch import convert
-
-    if not hasattr(asr.load_engine, "cache_info"):
-        load = asr.load_engine
-
-        @functools.lru_cache(maxsize=2)
-        def cached(options: Any) -> Any:
-            return load(options)
-
-        def shared(options: Any) -> Any:
-            return cached(asr.AsrOptions(engine=options.engine, model=options.model,
-                                         device=options.device,
-                                         compute_type=options.compute_type,
-                                         cpu_threads=options.cpu_threads))
-
-        shared.cache_info = cached.cache_info  # type: ignore[attr-defined]
-        asr.load_engine = shared  # type: ignore[assignment]
-    return convert(job, progress)
-
-
-def child(argv: list[str]) -> None:
-    """`bench_batch.py --child CLIPS OUT JOBS EXECUTOR`: run_batch with cached_convert."""
-    from toolkit.batch import BatchSettings, run_batch
-    from toolkit.pipeline import Options
-
-    clips, out, jobs, executor = argv
-    settings = BatchSettings(jobs=int(jobs) or None, executor=executor)
-    result = run_batch([clips], out, Options(language="zh"), ("srt", "json"), settings,
-                       item_fn=cached_convert)
-    sys.exit(0 if result.ok else 1)
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--media", type=Path, default=ROOT / "samples" / "zh_talk.mp4")
@@ -157,10 +117,6 @@ def main() -> None:
             return [[*zimu, "batch", str(clips), "-o", out(name), "--format", "srt,json",
                      "--language", "zh", "-q", *extra]]
 
-        def cached(name: str, jobs: int, executor: str = "process") -> list[list[str]]:
-            return [[sys.executable, __file__, "--child", str(clips), out(name), str(jobs),
-                     executor]]
-
         modes: list[tuple[str, Callable[[], list[list[str]]]]] = [
             ("loop: zimu FILE, once per file", lambda: [
                 [*zimu, str(f), "-o", out("loop"), "--format", "srt,json", "--language", "zh",
@@ -169,9 +125,6 @@ def main() -> None:
             ("zimu batch --jobs 1", lambda: batch("j1", "--jobs", "1")),
             ("zimu batch --jobs 2", lambda: batch("j2", "--jobs", "2")),
             ("zimu batch --executor ray", lambda: batch("ray", "--executor", "ray")),
-            ("cached: batch --jobs 1", lambda: cached("c1", 1)),
-            ("cached: batch --jobs 2", lambda: cached("c2", 2)),
-            ("cached: batch --executor ray", lambda: cached("cray", 0, "ray")),
         ]
         skip = {s.strip() for s in a.skip.split(",") if s.strip()}
         rows = []
@@ -192,7 +145,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2:])
-    else:
-        main()
+    main()
