@@ -6,15 +6,18 @@ The gold text loses its punctuation, goes through zimu's punctuator, and the res
 with the gold on the non-punctuation characters. Scored as in the TED Chinese benchmark:
 COMMA = ，、；：  PERIOD = 。！  QUESTION = ？  OVERALL = mean of the three F1s.
 
-Two modes: `plain` (one character stream, no hints: the benchmark setting) and `hints` (the
-gold's spaces and line ends kept as caption line breaks, `Word.break_before`). Throughput is
-characters per CPU second of the punctuate call (ONNX Runtime runs on one thread); memory is the
-tracemalloc peak of one call and the process's peak resident size.
+Three modes: `plain` (one character stream, no hints: the benchmark setting), `captions` (the
+stream cut every 6-16 characters at random, seeded, as auto-captions cut by time whatever the
+sentence: do arbitrary breaks mislead the model?) and `hints` (the gold's spaces and line ends
+kept as caption line breaks, `Word.break_before`). Throughput is characters per CPU second of
+the punctuate call (ONNX Runtime runs on one thread); memory is the tracemalloc peak of one call
+and the process's peak resident size.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import sys
 import time
@@ -67,6 +70,20 @@ def break_positions(words: Sequence[Word]) -> set[int]:
     return out
 
 
+def random_breaks(words: Sequence[Word], seed: int = 1) -> tuple[Word, ...]:
+    """The words with a caption line break every 6-16 characters, wherever that falls."""
+    rng = random.Random(seed)
+    out: list[Word] = []
+    size, target = 0, rng.randint(6, 16)
+    for w in words:
+        cut = size >= target and bool(out)
+        if cut:
+            size, target = 0, rng.randint(6, 16)
+        size += len(w.text)
+        out.append(replace(w, break_before=cut))
+    return tuple(out)
+
+
 def unpunctuated_input(gold: Sequence[Word], hints: bool) -> tuple[Word, ...]:
     """The gold words' text as a user would hand it over: no punctuation, breaks only with hints."""
     parts: list[str] = []
@@ -102,11 +119,20 @@ def punctuated_lines_mask(text: str) -> list[bool]:
     return mask
 
 
+MODES = {
+    "plain": "plain (no spaces)",
+    "captions": "captions (random breaks every 6-16 characters)",
+    "hints": "hints (caption breaks kept)",
+}
+
+
 def evaluate(
-    punctuator: Punctuator, gold_words: Sequence[Word], hints: bool, mask: list[bool]
+    punctuator: Punctuator, gold_words: Sequence[Word], mode: str, mask: list[bool]
 ) -> None:
     gold_chars, gold_labels = char_labels(gold_words)
-    words = unpunctuated_input(gold_words, hints)
+    words = unpunctuated_input(gold_words, mode == "hints")
+    if mode == "captions":
+        words = random_breaks(words)
     punctuator.punctuate(words[:50], "zh")  # load the model outside the timing
     t = time.process_time()
     out = punctuator.punctuate(words, "zh")
@@ -123,7 +149,7 @@ def evaluate(
         return
     table = score(gold_labels, labels)
     print(
-        f"mode {'hints (caption breaks kept)' if hints else 'plain (no spaces)'}: "
+        f"mode {MODES[mode]}: "
         f"{len(chars):,} characters, {sum(map(bool, gold_labels)):,} gold marks"
     )
     print(f"  {'class':<9}{'precision':>10}{'recall':>8}{'F1':>7}")
@@ -158,7 +184,7 @@ def main() -> None:
     ap.add_argument("gold", type=Path, help="punctuated Chinese text, spaces where lines broke")
     ap.add_argument("--punctuator", default="model", help="model | rules | keep")
     ap.add_argument("--model-dir", type=Path, help="score punct_zh.onnx/.json from this folder")
-    ap.add_argument("--mode", choices=("both", "plain", "hints"), default="both")
+    ap.add_argument("--mode", choices=("all", *MODES), default="all")
     args = ap.parse_args()
     if args.model_dir:
         from toolkit.punctuate.model import ModelPunctuator
@@ -172,9 +198,9 @@ def main() -> None:
     gold_words = split_text(gold_text, "zh")
     mask = punctuated_lines_mask(gold_text)
     print(f"punctuator {punctuator.name} on {args.gold}")
-    for hints in (False, True):
-        if args.mode in ("both", "hints" if hints else "plain"):
-            evaluate(punctuator, gold_words, hints, mask)
+    for mode in MODES:
+        if args.mode in ("all", mode):
+            evaluate(punctuator, gold_words, mode, mask)
     print(
         f"peak resident memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
