@@ -81,9 +81,11 @@ def test_truecase_capitalises_caseless_captions_only():
 
     words = [Word("so", punct=","), Word("i"), Word("think"), Word("i'm", punct="."),
              Word("right"), Word("now")]
-    assert [w.text for w in truecase(words)] == ["So", "I", "think", "I'm", "Right", "now"]
+    assert [w.text for w in truecase(words, "en")] == ["So", "I", "think", "I'm", "Right", "now"]
+    italian = [Word("i", punct=""), Word("ragazzi"), Word("e"), Word("i"), Word("cani", punct=".")]
+    assert [w.text for w in truecase(italian, "it")] == ["I", "ragazzi", "e", "i", "cani"]
     cased = [Word("Apple"), Word("and"), Word("NASA", punct="."), Word("i"), Word("see")]
-    assert truecase(cased) == tuple(cased)  # the writer's own capitals stay as they are
+    assert truecase(cased, "en") == tuple(cased)  # the writer's own capitals stay as they are
 
 
 def test_korean_keeps_the_spaces_between_its_words():

@@ -134,7 +134,8 @@ def script_for(language: str, script: str) -> str:
 
 def process(transcript: Transcript, options: Options = Options()) -> Document:
     """Transcript → Document: convert script, punctuate, sentences, chapters, paragraphs, cues.
-    Times and the words themselves (punctuation aside) pass through intact.
+    Times and the words themselves pass through intact, but for punctuation and the capitals
+    that caseless captions get at sentence starts.
 
     The transcript's words must be clean, as `load` makes them: punctuation in `punct`/`lead`,
     Chinese cut into jieba words (`toolkit.text.normalize_words` does that for raw tokens)."""
@@ -144,7 +145,7 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
                                 language)
     words = punctuator.punctuate(words, language)
     if language not in CJK_LANGUAGES:  # auto-captions come in lower case
-        words = truecase(words)
+        words = truecase(words, language)
     transcript = replace(transcript, words=words,
                          meta={**transcript.meta, "punctuator": punctuator.name})
     sentences = segment.sentences(words, language)

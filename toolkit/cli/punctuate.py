@@ -32,7 +32,7 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
         punctuator = get_punctuator(a.punctuator, language)
         words = punctuator.punctuate(split_text(piece, language), language)
         if language not in CJK_LANGUAGES:  # auto-captions come in lower case
-            words = truecase(words)
+            words = truecase(words, language)
         if a.keep_breaks:
             sys.stdout.write(_rebreak(words, piece.split("\n"), language))
             continue

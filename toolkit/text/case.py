@@ -22,16 +22,16 @@ def is_caseless(words: Sequence[Word]) -> bool:
     return sum(t == t.lower() for t in cased) >= CASELESS_SHARE * len(cased)
 
 
-def truecase(words: Sequence[Word]) -> tuple[Word, ...]:
-    """Caseless words with a capital at each sentence start and on the pronoun "I"; text that
-    has capitals of its own is returned as it is (its writer chose them)."""
+def truecase(words: Sequence[Word], language: str) -> tuple[Word, ...]:
+    """Caseless words with a capital at each sentence start (and, in English, on the pronoun
+    "I"); text that has capitals of its own is returned as it is (its writer chose them)."""
     if not is_caseless(words):
         return tuple(words)
     out: list[Word] = []
     start = True
     for w in words:
         text = w.text
-        if _PRONOUN_I.fullmatch(text):
+        if language == "en" and _PRONOUN_I.fullmatch(text):
             text = "I" + text[1:]
         elif start and text[:1].islower():
             text = text[:1].upper() + text[1:]
