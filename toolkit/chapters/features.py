@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
+from ..text import CJK_LANGUAGES
 from .static import sentence_vectors, static_table
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -81,7 +82,7 @@ _STOP_EN = frozenset(
 
 
 def _is_cjk_language(language: str) -> bool:
-    return language.split("-")[0].lower() in {"zh", "ja", "yue", "wuu", "ko"}
+    return language.split("-")[0].lower() in CJK_LANGUAGES
 
 
 def _uses_jieba(language: str, text: str) -> bool:
