@@ -86,6 +86,7 @@ def test_truecase_capitalises_caseless_captions_only():
     assert [w.text for w in truecase(italian, "it")] == ["I", "ragazzi", "e", "i", "cani"]
     cased = [Word("Apple"), Word("and"), Word("NASA", punct="."), Word("i"), Word("see")]
     assert truecase(cased, "en") == tuple(cased)  # the writer's own capitals stay as they are
+    assert truecase(words, "zh") == tuple(words)  # CJK languages are left alone
 
 
 def test_korean_keeps_the_spaces_between_its_words():

@@ -19,7 +19,7 @@ from . import segment
 from .errors import InputError, UsageError
 from .punctuate import get_punctuator
 from .style import StyleRules, preset, preset_for
-from .text import CJK_LANGUAGES, convert_words, has_cjk, normalize_words, split_text, truecase
+from .text import convert_words, has_cjk, normalize_words, split_text, truecase
 from .types import Document, Transcript
 
 MEDIA_SUFFIXES = frozenset(
@@ -143,9 +143,7 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
     words = convert_words(transcript.words, script_for(language, options.script))
     punctuator = get_punctuator(_punctuator_name(options.punctuator, transcript, words),
                                 language)
-    words = punctuator.punctuate(words, language)
-    if language not in CJK_LANGUAGES:  # auto-captions come in lower case
-        words = truecase(words, language)
+    words = truecase(punctuator.punctuate(words, language), language)  # captions: lower case
     transcript = replace(transcript, words=words,
                          meta={**transcript.meta, "punctuator": punctuator.name})
     sentences = segment.sentences(words, language)

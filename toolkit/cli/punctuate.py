@@ -15,7 +15,7 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
     from ..pipeline import guess_language
     from ..punctuate import get_punctuator
     from ..stream import PIECE_CHARS, pieces, text_pieces
-    from ..text import CJK_LANGUAGES, UNSPACED_LANGUAGES, join_words, split_text, truecase
+    from ..text import UNSPACED_LANGUAGES, join_words, split_text, truecase
 
     p = argparse.ArgumentParser(prog="zimu punctuate",
                                 description="Punctuated text on stdout, nothing else.")
@@ -30,9 +30,7 @@ def cmd_punctuate(argv: Sequence[str]) -> int:
     for n, piece in enumerate(chunks):
         language = language or guess_language(piece)
         punctuator = get_punctuator(a.punctuator, language)
-        words = punctuator.punctuate(split_text(piece, language), language)
-        if language not in CJK_LANGUAGES:  # auto-captions come in lower case
-            words = truecase(words, language)
+        words = truecase(punctuator.punctuate(split_text(piece, language), language), language)
         if a.keep_breaks:
             sys.stdout.write(_rebreak(words, piece.split("\n"), language))
             continue

@@ -173,7 +173,7 @@ def encode_words(
     return tokens, bounds, owner
 
 
-def windows(length: int, context: int = CONTEXT) -> Iterator[tuple[int, int]]:
+def windows(length: int, context: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each window's kept centre over a stream of `length` tokens."""
     core = WINDOW - 2 * context
     for start in range(0, length, core):

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from ..types import Word
 from .chars import SENTENCE_END
+from .words import CJK_LANGUAGES
 
 # Share of lower-case words above which a text counts as caseless (a few acronyms may remain).
 CASELESS_SHARE = 0.97
@@ -24,8 +25,9 @@ def is_caseless(words: Sequence[Word]) -> bool:
 
 def truecase(words: Sequence[Word], language: str) -> tuple[Word, ...]:
     """Caseless words with a capital at each sentence start (and, in English, on the pronoun
-    "I"); text that has capitals of its own is returned as it is (its writer chose them)."""
-    if not is_caseless(words):
+    "I"); text that has capitals of its own, and CJK text, is returned as it is (its writer
+    chose them; CJK scripts have none)."""
+    if language in CJK_LANGUAGES or not is_caseless(words):
         return tuple(words)
     out: list[Word] = []
     start = True
