@@ -193,7 +193,9 @@ def test_depth_profile_is_high_at_the_topic_changes():
 
 
 def test_chinese_titles_are_phrases_not_cut_clauses():
-    tags = titles_module._pos_tags
+    def tags(words: list[str]) -> list[str]:
+        return titles_module._tagged(words)[1]
+
     # "签了历史上的第二次军事同盟": a verb first; the phrase is the noun group after 的
     words = ["已经", "签了", "历史", "上", "的", "第二次", "军事同盟"]
     weights = {"历史": 1.0, "第二次": 1.0, "军事同盟": 3.0, "签了": 2.0}
@@ -204,6 +206,18 @@ def test_chinese_titles_are_phrases_not_cut_clauses():
     words = ["俄罗斯", "需要", "炮弹", "和", "能", "上", "战场", "的", "士兵"]
     span = titles_module._best_span(words, {w: 1.0 for w in words}, True, tags(words))
     assert span is not None and not span[1].startswith("炮弹") and not span[1].endswith("战场")
+
+
+def test_chinese_titles_start_after_a_glued_preposition_and_end_before_a_name():
+    # jieba's HMM glues 对 to 朝 ("towards North Korea"): the title starts after the preposition
+    words, tags = titles_module._tagged(["对朝", "俄", "同盟", "最", "警觉"])
+    assert words[:2] == ["对", "朝"]
+    span = titles_module._best_span(words, {"朝": 1.0, "俄": 1.0, "同盟": 3.0}, True, tags)
+    assert span is not None and span[1] == "朝俄同盟"
+    # a missed pause before a name (…同盟条约金日成总是觉得…) does not glue the name on
+    words, tags = titles_module._tagged(["正式", "的", "同盟条约", "金日成", "总是", "觉得"])
+    span = titles_module._best_span(words, {"同盟条约": 3.0, "金日成": 2.0}, True, tags)
+    assert span is not None and span[1] in ("正式的同盟条约", "同盟条约")
 
 
 def test_count_follows_a_prior_around_the_typical_length():

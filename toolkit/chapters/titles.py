@@ -143,6 +143,8 @@ def _best_span(
                 seen.add(key)
                 total += weights.get(key, 0.0)
             if tags is not None:
+                if j > i and _name_after_noun(tags, j):
+                    break
                 verb = verb or tags[j] not in _NOUN_PHRASE_TAGS
                 if not _phrase_end(tags, j):
                     continue
@@ -169,6 +171,9 @@ _NOUN_PHRASE_BONUS = 1.25
 _NOUN_TAGS = frozenset(("n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "nl", "vn", "an",
                         "j", "eng", "s"))
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
+_PERSON_TAGS = frozenset(("nr", "nrfg", "nrt"))
+# Words jieba's HMM glued to a function word (对朝 = 对 + 朝) are cut back into their pieces.
+_FUNCTION_TAGS = frozenset(("p", "c", "d", "u", "uj", "r"))
 _START_TAGS = _NOUN_TAGS | {"a", "b", "m"}
 _NOUN_PHRASE_TAGS = _NOUN_TAGS | {"a", "b", "m", "mq", "q", "uj", "f", "c"}
 # A phrase does not start right after these (it would cut a compound or a verb's object)...
@@ -178,11 +183,22 @@ _NOT_AFTER_END = _NOUN_TAGS | {"uj", "f", "k", "q"}
 
 
 def _phrase_start(tags: Sequence[str], i: int) -> bool:
-    return tags[i] in _START_TAGS and (i == 0 or tags[i - 1] not in _NOT_BEFORE_START)
+    return tags[i] in _START_TAGS and (
+        i == 0 or tags[i - 1] not in _NOT_BEFORE_START or _name_after_noun(tags, i)
+    )
 
 
 def _phrase_end(tags: Sequence[str], j: int) -> bool:
-    return tags[j] in _NOUN_TAGS and (j + 1 == len(tags) or tags[j + 1] not in _NOT_AFTER_END)
+    return tags[j] in _NOUN_TAGS and (
+        j + 1 == len(tags) or tags[j + 1] not in _NOT_AFTER_END or _name_after_noun(tags, j + 1)
+    )
+
+
+def _name_after_noun(tags: Sequence[str], i: int) -> bool:
+    """A person's name right after another noun mostly starts a new phrase when the punctuation
+    missed a pause (没有同盟条约金日成总是觉得…), so it ends the phrase before it. (Titles in
+    apposition, 总统拜登, are split too: either half still names the subject.)"""
+    return i > 0 and tags[i] in _PERSON_TAGS and tags[i - 1] in _NOUN_TAGS - _PERSON_TAGS
 
 
 def _phrase_title(
@@ -193,7 +209,10 @@ def _phrase_title(
     """The best noun-phrase-like span of the best clauses, by part-of-speech tags."""
     best: tuple[float, int, str] | None = None
     for _, order, clause, prior in candidates:
-        span = _best_span(clause, weights, True, _pos_tags(clause))
+        words, tags = _tagged(clause)
+        if len(words) > len(clause):  # pieces cut from a glued word carry its weight
+            weights = {**weights, **_piece_weights(clause, weights)}
+        span = _best_span(words, weights, True, tags)
         if span is None or span[1] in taken:
             continue
         if best is None or (span[0] * prior, order) > (best[0], best[1]):
@@ -201,27 +220,52 @@ def _phrase_title(
     return best[2] if best else ""
 
 
-def _pos_tags(words: Sequence[str]) -> list[str]:
-    """jieba's dictionary tag of each word. A word the dictionary lacks (jieba's HMM joined
-    it: a name, or a verb with its particle like 签了) is tagged from its pieces: a verb if
-    one is a verb, else like its last piece. (Tagging whole clauses with jieba.posseg costs
-    five times the cutting.)"""
+def _tagged(words: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The words with jieba's dictionary tag of each. A word the dictionary lacks (jieba's HMM
+    joined it: a name, or a verb with its particle like 签了) is tagged from its pieces: a verb
+    if one is a verb, else like its last piece; one that starts with a function word (对朝) is
+    cut back into its pieces. (Tagging whole clauses with jieba.posseg costs five times the
+    cutting.)"""
     table = _jieba_tags()
-    return [table.get(w) or _unknown_tag(w) for w in words]
+    out_words: list[str] = []
+    out_tags: list[str] = []
+    for word in words:
+        tag = table.get(word)
+        pieces = ((word, tag),) if tag else _unknown_pieces(word)
+        for piece, piece_tag in pieces:
+            out_words.append(piece)
+            out_tags.append(piece_tag)
+    return out_words, out_tags
+
+
+def _piece_weights(words: Sequence[str], weights: dict[str, float]) -> dict[str, float]:
+    """Each content piece of a word cut at its function word weighs what the word did."""
+    out: dict[str, float] = {}
+    known = _jieba_tags()
+    for word in words:
+        if word not in weights or word in known:
+            continue
+        for piece, tag in _unknown_pieces(word)[1:]:
+            if tag not in _FUNCTION_TAGS:
+                out[piece] = max(out.get(piece, 0.0), weights[word])
+    return out
 
 
 @lru_cache(maxsize=4096)
-def _unknown_tag(word: str) -> str:
+def _unknown_pieces(word: str) -> tuple[tuple[str, str], ...]:
     if word.isdigit():
-        return "m"
+        return ((word, "m"),)
     if word.isascii():
-        return "eng"
+        return ((word, "eng"),)
     import jieba.posseg
 
-    tags = [str(p.flag) for p in jieba.posseg.lcut(word)]
-    if len(tags) == 1:
-        return tags[0]
-    return "v" if any(t in _VERB_TAGS for t in tags) else tags[-1] if tags else "x"
+    pieces = tuple((p.word, str(p.flag)) for p in jieba.posseg.lcut(word))
+    if len(pieces) < 2:
+        return pieces or ((word, "x"),)
+    if pieces[0][1] in _FUNCTION_TAGS:
+        return pieces
+    tags = [t for _, t in pieces]
+    return ((word, "v" if any(t in _VERB_TAGS for t in tags) else tags[-1]),)
 
 
 @lru_cache(maxsize=1)
