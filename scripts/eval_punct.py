@@ -179,6 +179,15 @@ def evaluate(
     )
 
 
+def chosen_punctuator(name: str, model_dir: Path | None) -> Punctuator:
+    """The named punctuator, or the model in `model_dir` (a candidate not yet shipped)."""
+    if model_dir is None:
+        return get_punctuator(name, "zh")
+    from toolkit.punctuate.model import ModelPunctuator
+
+    return ModelPunctuator(model_dir / "punct_zh.onnx", model_dir / "punct_zh.json")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("gold", type=Path, help="punctuated Chinese text, spaces where lines broke")
@@ -186,14 +195,7 @@ def main() -> None:
     ap.add_argument("--model-dir", type=Path, help="score punct_zh.onnx/.json from this folder")
     ap.add_argument("--mode", choices=("all", *MODES), default="all")
     args = ap.parse_args()
-    if args.model_dir:
-        from toolkit.punctuate.model import ModelPunctuator
-
-        punctuator: Punctuator = ModelPunctuator(
-            args.model_dir / "punct_zh.onnx", args.model_dir / "punct_zh.json"
-        )
-    else:
-        punctuator = get_punctuator(args.punctuator, "zh")
+    punctuator = chosen_punctuator(args.punctuator, args.model_dir)
     gold_text = args.gold.read_text(encoding="utf-8")
     gold_words = split_text(gold_text, "zh")
     mask = punctuated_lines_mask(gold_text)

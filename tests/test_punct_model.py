@@ -67,6 +67,20 @@ def test_mixed_chinese_english_digits() -> None:
     assert out[-1].punct == "？"
 
 
+def test_a_spoken_pause_particle_is_not_a_question() -> None:
+    # Topic particles before a pause (…呢，…) against the same particle ending a question.
+    topics = ("我们公司呢去年搬到了上海", "这部电影呢我已经看了三遍", "我爸爸啊年轻的时候当过兵",
+              "这几天呢天气一直不太好")
+    read_as_pause = 0
+    for text in topics:
+        out = PUNCT.punctuate(split_text(text, "zh"), "zh")
+        particle = next(w for w in out if w.text[-1] in "呢啊")
+        read_as_pause += particle.punct not in ("。", "？", "！")
+    assert read_as_pause >= 3
+    for text in ("你周末打算去哪儿玩呢", "他为什么一直不说话呢"):
+        assert PUNCT.punctuate(split_text(text, "zh"), "zh")[-1].punct == "？", text
+
+
 def test_a_long_pause_brings_a_mark() -> None:
     texts = ["我们", "今天", "就", "讲", "到", "这里", "大家", "下次", "再", "见"]
     plain = PUNCT.punctuate(timed(texts), "zh")
