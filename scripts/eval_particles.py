@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from itertools import zip_longest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -91,8 +92,9 @@ def main() -> None:
         question_ok += ok
         if args.verbose:
             print("ok  " if ok else "BAD ", out)
-    mixed = [t for pair in zip(TOPIC, QUESTION, strict=False) for t in (pair[0][0], pair[1])]
-    print(punctuated(punctuator, "".join(mixed)))
+    # All of them, topics and questions alternating (zip_longest: there are more topics).
+    mixed = zip_longest((text for text, _ in TOPIC), QUESTION, fillvalue="")
+    print(punctuated(punctuator, "".join(a + b for a, b in mixed)))
     print(f"punctuator {punctuator.name}: topic particles read as a pause "
           f"{topic_ok}/{len(TOPIC)}; questions ending in ？ {question_ok}/{len(QUESTION)}")
 

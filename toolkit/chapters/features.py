@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
-from ..text import CJK_LANGUAGES
+from ..text import CJK_LANGUAGES, base_language
 from .static import sentence_vectors, static_table
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -82,11 +82,11 @@ _STOP_EN = frozenset(
 
 
 def _is_cjk_language(language: str) -> bool:
-    return language.split("-")[0].lower() in CJK_LANGUAGES
+    return base_language(language) in CJK_LANGUAGES
 
 
 def _uses_jieba(language: str, text: str) -> bool:
-    lang = language.split("-")[0].lower()
+    lang = base_language(language)
     return lang in {"zh", "yue", "wuu"} or (lang not in {"ja", "ko"} and bool(_CJK.search(text)))
 
 
@@ -94,7 +94,7 @@ def _tokens(text: str, language: str) -> list[str]:
     """Words and punctuation marks in order (jieba for Chinese, characters for Japanese)."""
     if _uses_jieba(language, text):
         return _jieba_cut(text)
-    if language.split("-")[0].lower() == "ja":
+    if base_language(language) == "ja":
         return [c for c in text if not c.isspace()]
     return _LATIN_TOKEN.findall(text)
 
@@ -105,7 +105,7 @@ def _content_words(text: str, language: str) -> list[str]:
 
 def _content(tokens: Sequence[str], language: str) -> list[str]:
     """The words that can carry a topic: no punctuation, digits, stopwords or single CJK chars."""
-    if language.split("-")[0].lower() == "ja":  # no word spaces: bigrams of the CJK runs
+    if base_language(language) == "ja":  # no word spaces: bigrams of the CJK runs
         joined = "".join(t for t in tokens if _CJK.match(t))
         return [joined[i : i + 2] for i in range(len(joined) - 1)]
     out = []

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from ..text import base_language
 from .features import (
     _CJK,
     _STOP_EN,
@@ -92,7 +93,7 @@ def _titles(
 def _general_specificity(language: str, cjk: bool) -> Callable[[str], float]:
     """How rare a word is in general text, relative to a typical word (1.0): jieba's IDF
     table for Chinese, so that 终于 or 完全 lose to 同盟 or 地缘 even when frequent here."""
-    table = _jieba_idf() if cjk and language.split("-")[0].lower() != "ja" else None
+    table = _jieba_idf() if cjk and base_language(language) != "ja" else None
     if table is None:
         return lambda word: 1.0
     idf, median = table
@@ -210,9 +211,10 @@ def _phrase_title(
     best: tuple[float, int, str] | None = None
     for _, order, clause, prior in candidates:
         words, tags = _tagged(clause)
+        clause_weights = weights
         if len(words) > len(clause):  # pieces cut from a glued word carry its weight
-            weights = {**weights, **_piece_weights(clause, weights)}
-        span = _best_span(words, weights, True, tags)
+            clause_weights = {**weights, **_piece_weights(clause, weights)}
+        span = _best_span(words, clause_weights, True, tags)
         if span is None or span[1] in taken:
             continue
         if best is None or (span[0] * prior, order) > (best[0], best[1]):

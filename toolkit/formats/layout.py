@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..text import UNSPACED_LANGUAGES
+from ..text import UNSPACED_LANGUAGES, base_language
 from ..types import Chapter, Document
 
 
-def _base(language: str) -> str:
-    return language.replace("_", "-").split("-")[0].lower()
-
-
 def sentence_separator(language: str) -> str:
-    return "" if _base(language) in UNSPACED_LANGUAGES else " "
+    return "" if base_language(language) in UNSPACED_LANGUAGES else " "
 
 
 @dataclass(frozen=True)

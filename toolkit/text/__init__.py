@@ -6,6 +6,7 @@ from .script import SCRIPTS, convert_text, convert_words
 from .words import (
     CJK_LANGUAGES,
     UNSPACED_LANGUAGES,
+    base_language,
     join_words,
     needs_space,
     normalize_words,
@@ -16,6 +17,7 @@ __all__ = [
     "CJK_LANGUAGES",
     "SCRIPTS",
     "UNSPACED_LANGUAGES",
+    "base_language",
     "convert_text",
     "convert_words",
     "display_width",

@@ -21,6 +21,11 @@ UNSPACED_LANGUAGES = frozenset({"zh", "yue", "wuu", "cmn", "lzh", "nan", "hak", 
 # Languages in full-width scripts: the unspaced ones and Korean, which spaces its words.
 CJK_LANGUAGES = UNSPACED_LANGUAGES | {"ko"}
 
+
+def base_language(language: str) -> str:
+    """The language without its region or script: zh-CN, zh_TW, ZH → zh."""
+    return language.replace("_", "-").split("-")[0].lower()
+
 # A non-CJK word: letters/digits with word-internal marks (3.5, don't, e-mail, 10:30), maybe a %.
 _LATIN_WORD = re.compile(
     r"(?:https?://|www\.)\S*[^\s.,;:!?，。；：！？)）」』]"  # a URL is one word
