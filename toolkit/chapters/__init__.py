@@ -1,10 +1,11 @@
 """Sentences → titled chapters: topic segmentation plus a short title for each chapter.
 
-Three steps, one module each: `features` turns each sentence into a vector (TF-IDF over its
-content words and/or a multilingual-e5 embedding) and notes discourse cues (首先, 最后,
-"finally"); `segment` finds the chapter starts exactly by dynamic programming, the count by a
-price per chapter and a prior on chapter length; `titles` names each chapter by the phrase
-that carries most of the words specific to it. `options` holds what a caller can ask for.
+Three steps: `features` turns each sentence into a vector (TF-IDF over its content words
+and/or a multilingual-e5 embedding) and notes discourse cues (首先, 最后, "finally"); `segment`
+finds the chapter starts exactly by dynamic programming over the vectors' spread plus the
+word-count cost of `wordcost`, the count by a price per chapter and a prior on chapter length;
+`titles` names each chapter by the phrase that carries most of the words specific to it.
+`options` holds what a caller can ask for.
 
 Deterministic: shuffles use a fixed seed, embeddings are rounded, ties break by position.
 """
@@ -22,6 +23,7 @@ from .features import _content, _cue_strength, _features, _resolve, _tokens, emb
 from .options import METHODS, ChapterOptions
 from .segment import _lengths, _segment
 from .titles import _titles
+from .wordcost import word_counts
 
 __all__ = ["METHODS", "ChapterOptions", "embeddings_available", "find_chapters"]
 
@@ -45,9 +47,10 @@ def find_chapters(
     bounds = [0, n]
     if options.max_chapters > 1 and n >= 2 * max(1, options.min_sentences):
         method = _resolve(options.method)
-        x = _features(texts, [_content(t, language) for t in tokens], method)
+        words = [_content(t, language) for t in tokens]
+        x = _features(texts, words, method)
         cues = np.array([_cue_strength(t, language) for t in texts[1:]])
-        bounds = _segment(x, lengths, min_length, cues, options, method)
+        bounds = _segment(x, lengths, min_length, cues, options, method, word_counts(words))
     titles = _titles(texts, tokens, bounds, language)
     chapters = []
     for k, (first, last) in enumerate(itertools.pairwise(bounds)):
