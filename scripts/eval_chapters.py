@@ -7,8 +7,8 @@ Input: JSONL, one document a line: {"items": [{"title", "text"}, ...]}, each ite
 Modes:
   captions  all punctuation stripped, the text re-cut into caption-like fragments (6-16
             characters at random, seeded) separated by spaces, then zimu's full text path:
-            words, punctuation, sentences, chapters (the pipeline when it offers process_text).
-  gold      the gold punctuation kept, sentences cut after 。？！ (segmentation errors only).
+            words, punctuation, sentences, chapters.
+  gold      the same path with the gold punctuation kept (segmentation errors only).
 Figures (means over documents): Pk and WindowDiff over characters (k = half the mean true
 chapter length), boundary F1 within ±1 sentence, predicted/true chapter counts, and the
 character-level ROUGE-L F of each predicted title against the title of the true chapter it
@@ -26,12 +26,12 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.chapters import ChapterOptions, find_chapters
+from toolkit.chapters import ChapterOptions
 from toolkit.types import Chapter, Sentence
 
 _PUNCT = re.compile(r"[^\w]|_")
@@ -54,25 +54,14 @@ def captions(text: str, rng: random.Random) -> str:
     return " ".join(f for f in out if f)
 
 
-def gold_sentences(text: str) -> list[Sentence]:
-    parts = re.findall(r"[^。？！?!]+[。？！?!」”』）)]*", text)
-    return [Sentence(p.strip(), i, i + 1) for i, p in enumerate(parts) if p.strip()]
+def chaptered(text: str, language: str, punctuator: str, options: ChapterOptions
+              ) -> tuple[tuple[Sentence, ...], tuple[Chapter, ...]]:
+    """zimu's text path: words, punctuation (`keep`: the text's own), sentences, chapters."""
+    from toolkit.pipeline import Options, parse_text, process
 
-
-def text_path(text: str, language: str, punctuator: str) -> tuple[Sentence, ...]:
-    """zimu's text path up to sentences: the pipeline's parse_text + process when present."""
-    try:
-        from toolkit.pipeline import Options, parse_text, process
-    except ImportError:
-        from toolkit.punctuate import get_punctuator
-        from toolkit.segment import sentences
-        from toolkit.text import split_text
-
-        words = split_text(text, language)
-        words = get_punctuator(punctuator, language).punctuate(words, language)
-        return sentences(words, language)
-    options = Options(language=language, punctuator=punctuator, chapters=False)
-    return process(parse_text(text, "captions", options), options).sentences
+    opts = Options(language=language, punctuator=punctuator, chapter_options=asdict(options))
+    doc = process(parse_text(text, "captions", opts), opts)
+    return doc.sentences, doc.chapters
 
 
 # --- metrics -------------------------------------------------------------------------------
@@ -210,22 +199,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         for doc in docs:
             items = doc["items"]
             text = "\n".join(it["text"] for it in items)
+            doc_options = options
+            if args.oracle_count:  # no price per chapter and a cap at the true count
+                doc_options = replace(options, penalty=0.0, max_chapters=len(items))
             if mode == "gold":
-                sents: Sequence[Sentence] = gold_sentences(text)
+                sents, chapters = chaptered(text, args.language, "keep", doc_options)
             else:
+                fragments = captions(text, rng)
                 try:
-                    sents = text_path(captions(text, rng), args.language, punctuator)
+                    sents, chapters = chaptered(fragments, args.language, punctuator, doc_options)
                 except Exception as exc:  # the model may not be built yet: say so, use rules
                     if punctuator == "rules":
                         raise
                     print(f"# punctuator {punctuator!r} failed ({exc}); using 'rules'")
                     punctuator = "rules"
-                    sents = text_path(captions(text, rng), args.language, punctuator)
-            if args.oracle_count:  # no price per chapter and a cap at the true count
-                chapters = find_chapters(sents, args.language, replace(
-                    options, penalty=0.0, max_chapters=len(items)))
-            else:
-                chapters = find_chapters(sents, args.language, options)
+                    sents, chapters = chaptered(fragments, args.language, punctuator, doc_options)
             s = score(items, sents, chapters)
             scores.append(s)
             if args.show:

@@ -1,5 +1,5 @@
 from toolkit.punctuate import get_punctuator
-from toolkit.segment import paragraphs, sentences
+from toolkit.segment import clauses, paragraphs, sentences
 from toolkit.text import split_text
 from toolkit.types import Sentence, Word
 
@@ -30,3 +30,11 @@ def test_rules_punctuator_never_changes_words():
     assert [w.text for w in out] == [w.text for w in words]
     assert out[-1].punct in ("。", "？")
     assert any(w.punct == "？" for w in out)
+
+
+def test_clauses_cut_at_clause_marks_once_long_enough():
+    words = split_text("短，这一句已经足够长了，后面还有；最后一句。下一句", "zh")
+    out = clauses(words, "zh", 8)
+    assert [c.text for c in out] == ["短，这一句已经足够长了，", "后面还有；最后一句。", "下一句"]
+    assert out[0].first == 0 and out[-1].last == len(words)
+    assert [c.text for c in clauses(words, "zh", 1000)] == [s.text for s in sentences(words, "zh")]

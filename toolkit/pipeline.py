@@ -20,7 +20,7 @@ from .errors import InputError, UsageError
 from .punctuate import get_punctuator
 from .style import StyleRules, preset, preset_for
 from .text import convert_words, has_cjk, normalize_words, split_text, truecase
-from .types import Document, Transcript
+from .types import Chapter, Document, Sentence, Transcript, Word
 
 MEDIA_SUFFIXES = frozenset(
     [".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".ts", ".flv", ".wmv", ".mpg", ".mpeg",
@@ -144,10 +144,12 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
     punctuator = get_punctuator(_punctuator_name(options.punctuator, transcript, words),
                                 language)
     words = truecase(punctuator.punctuate(words, language), language)  # captions: lower case
+    if options.chapters:  # a chapter start inside a sentence ends that sentence
+        words, sentences, chapters = _chapters(words, language, options.chapter_options)
+    else:
+        sentences, chapters = segment.sentences(words, language), ()
     transcript = replace(transcript, words=words,
                          meta={**transcript.meta, "punctuator": punctuator.name})
-    sentences = segment.sentences(words, language)
-    chapters = _chapters(sentences, language, options) if options.chapters else ()
     paragraphs = segment.paragraphs(sentences, language, [c.first for c in chapters])
     rules = style_rules(language, options)
     cues = cue_layout.layout_cues(words, rules, language)
@@ -156,12 +158,15 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
 
 
 def rechapter(doc: Document, chapter_options: Mapping[str, Any]) -> Document:
-    """The same document with chapters (and the paragraphs inside them) found again."""
+    """The same document with chapters (and the paragraphs inside them) found again; a new
+    chapter start inside a sentence ends that sentence (the cues keep their layout)."""
     language = doc.transcript.language
-    options = Options(chapter_options=chapter_options)
-    chapters = _chapters(doc.sentences, language, options)
-    paragraphs = segment.paragraphs(doc.sentences, language, [c.first for c in chapters])
-    return replace(doc, chapters=chapters, paragraphs=paragraphs)
+    if doc.sentences and not doc.transcript.words:
+        raise InputError(doc.transcript.source, "the JSON has sentences but no words")
+    words, sentences, chapters = _chapters(doc.transcript.words, language, chapter_options)
+    paragraphs = segment.paragraphs(sentences, language, [c.first for c in chapters])
+    return replace(doc, transcript=replace(doc.transcript, words=words), sentences=sentences,
+                   chapters=chapters, paragraphs=paragraphs)
 
 
 def _punctuator_name(name: str, transcript: Transcript, words: Sequence[Any]) -> str:
@@ -173,10 +178,12 @@ def _punctuator_name(name: str, transcript: Transcript, words: Sequence[Any]) ->
     return "keep" if marked * 30 >= max(len(words), 1) else "rules"
 
 
-def _chapters(sentences: Sequence[Any], language: str, options: Options) -> tuple[Any, ...]:
-    from .chapters import ChapterOptions, find_chapters
+def _chapters(words: Sequence[Word], language: str, chapter_options: Mapping[str, Any]
+              ) -> tuple[tuple[Word, ...], tuple[Sentence, ...], tuple[Chapter, ...]]:
+    from .chapters import ChapterOptions
+    from .chapters.words import chapters_in_words
 
-    return find_chapters(sentences, language, ChapterOptions(**options.chapter_options))
+    return chapters_in_words(words, language, ChapterOptions(**chapter_options))
 
 
 # ---------------------------------------------------------------- output

@@ -9,6 +9,8 @@ from .text.words import CJK_LANGUAGES, join_words
 from .types import Sentence, Word
 
 SENTENCE_END = frozenset("。？！?!….")
+# Marks after which a sentence that runs on may be cut into clauses.
+CLAUSE_END = frozenset("，；：,;:")
 # Paragraph length targets: CJK characters, or words for other scripts.
 PARAGRAPH_MIN = {True: 120, False: 80}
 PARAGRAPH_MAX = {True: 260, False: 180}
@@ -33,6 +35,22 @@ def sentences(words: Sequence[Word], language: str) -> tuple[Sentence, ...]:
         if ends_sentence(w) or i == len(words) - 1:
             out.append(make_sentence(words, first, i + 1, language))
             first = i + 1
+    return tuple(out)
+
+
+def clauses(words: Sequence[Word], language: str, min_chars: int) -> tuple[Sentence, ...]:
+    """Cut after every sentence end, and after a clause mark (，；：) once the piece since the
+    last cut has `min_chars` characters: the units chapters are found over, so a chapter can
+    start where a punctuator ran two sentences into one."""
+    out: list[Sentence] = []
+    first, size = 0, 0
+    for i, w in enumerate(words):
+        size += len(w.text)
+        mark = w.punct.rstrip(CLOSING)
+        at_clause = bool(mark) and mark[-1] in CLAUSE_END and size >= min_chars
+        if ends_sentence(w) or at_clause or i == len(words) - 1:
+            out.append(make_sentence(words, first, i + 1, language))
+            first, size = i + 1, 0
     return tuple(out)
 
 

@@ -144,7 +144,7 @@ def _best_span(
                 seen.add(key)
                 total += weights.get(key, 0.0)
             if tags is not None:
-                if j > i and _name_after_noun(tags, j):
+                if j > i and (_name_after_noun(tags, j) or tags[j] in _NOT_IN_TITLE):
                     break
                 verb = verb or tags[j] not in _NOUN_PHRASE_TAGS
                 if not _phrase_end(tags, j):
@@ -169,6 +169,8 @@ _TAGGED_CLAUSES = 8
 # A word said once is rarely what a chapter is about: title weight grows with repeats.
 _TITLE_TF_CAP = 4
 _NOUN_PHRASE_BONUS = 1.25
+# Adverbs (也, 终于, 不再) belong to the sentence around a subject, not to a title.
+_NOT_IN_TITLE = frozenset(("d",))
 _NOUN_TAGS = frozenset(("n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "nl", "vn", "an",
                         "j", "eng", "s"))
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))

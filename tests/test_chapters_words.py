@@ -1,0 +1,62 @@
+"""Chapters over clauses: a chapter may start inside a sentence that ran two topics together."""
+
+import pytest
+from test_chapters import COOKING, ENGLISH, FOOTBALL
+
+from toolkit.chapters import ChapterOptions
+from toolkit.chapters.words import CLAUSE_CHARS, chapters_in_words
+from toolkit.errors import InputError
+from toolkit.pipeline import rechapter
+from toolkit.segment import sentences
+from toolkit.text import split_text
+from toolkit.types import Document, Sentence, Transcript
+
+LEX = ChapterOptions(min_chars=60, max_chapters=2, method="lexical")
+
+
+# A clause is cut off only once it is long enough (CLAUSE_CHARS): the run-on one is.
+LAST_COOKING = "最后出锅之前一定要记得尝一尝汤汁的咸淡，再决定要不要多加一点酱油和白糖"
+
+
+def run_on(first: list[str], second: list[str]) -> str:
+    """Two topics, the last sentence of the first running into the second with a comma."""
+    return "".join(first) + LAST_COOKING + "，" + "".join(second)
+
+
+def test_a_chapter_starting_inside_a_sentence_ends_that_sentence() -> None:
+    assert len(LAST_COOKING) - 1 >= CLAUSE_CHARS
+    words = split_text(run_on(COOKING, FOOTBALL), "zh")
+    before = sentences(words, "zh")
+    out, sents, chapters = chapters_in_words(words, "zh", LEX)
+    assert [w.text for w in out] == [w.text for w in words]  # nothing said is lost
+    assert len(chapters) == 2 and len(sents) == len(before) + 1
+    second = sents[chapters[1].first]
+    assert second.text.startswith("昨晚的足球比赛")
+    assert out[second.first - 1].punct == "。"
+    assert chapters[0].last == chapters[1].first and chapters[-1].last == len(sents)
+    assert sents == sentences(out, "zh")
+
+
+def test_chapters_at_sentence_ends_change_no_word() -> None:
+    words = split_text("".join(COOKING + FOOTBALL), "zh")
+    out, sents, chapters = chapters_in_words(words, "zh", LEX)
+    assert out == tuple(words) and sents == sentences(words, "zh")
+    assert [sents[c.first].text for c in chapters] == [COOKING[0], FOOTBALL[0]]
+
+
+def test_an_english_run_on_gets_a_full_stop_and_a_capital() -> None:
+    cake, football = ENGLISH[:6], ENGLISH[6:12]
+    text = " ".join(cake)[:-1] + ", " + " ".join(football)[0].lower() + " ".join(football)[1:]
+    words = split_text(text, "en")
+    out, sents, chapters = chapters_in_words(words, "en", ChapterOptions(min_chars=150,
+                                                                         method="lexical"))
+    assert len(chapters) == 2
+    start = sents[chapters[1].first]
+    assert start.text.startswith("The striker scored")
+    assert out[start.first - 1].punct == "."
+
+
+def test_rechapter_refuses_sentences_without_their_words() -> None:
+    doc = Document(Transcript((), "zh", "talk.json", "text"), (Sentence("你好。", 0, 1),))
+    with pytest.raises(InputError, match="no words"):
+        rechapter(doc, {})
