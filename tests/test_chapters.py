@@ -220,6 +220,16 @@ def test_chinese_titles_start_after_a_glued_preposition_and_end_before_a_name():
     assert span is not None and span[1] in ("正式的同盟条约", "同盟条约")
 
 
+def test_chinese_titles_hold_no_adverb_or_pronoun():
+    # "双方也终于不再遮遮掩掩官宣": the adverbs belong to the sentence, not to a title
+    words, tags = titles_module._tagged(["双方", "也", "终于", "不再", "遮遮掩掩", "官宣"])
+    span = titles_module._best_span(words, {"双方": 1.0, "官宣": 3.0}, True, tags)
+    assert span is None or "终于" not in span[1]
+    words, tags = titles_module._tagged(["朝", "俄", "这", "第二次", "同盟"])
+    span = titles_module._best_span(words, {"朝": 1.0, "第二次": 1.0, "同盟": 3.0}, True, tags)
+    assert span is not None and span[1] == "第二次同盟"
+
+
 def test_count_follows_a_prior_around_the_typical_length():
     # 60 sentences with no topics at all: the count stays near one chapter per typical length
     texts = [POOL[(i * 7) % 24] for i in range(60)]

@@ -169,8 +169,9 @@ _TAGGED_CLAUSES = 8
 # A word said once is rarely what a chapter is about: title weight grows with repeats.
 _TITLE_TF_CAP = 4
 _NOUN_PHRASE_BONUS = 1.25
-# Adverbs (也, 终于, 不再) belong to the sentence around a subject, not to a title.
-_NOT_IN_TITLE = frozenset(("d",))
+# Adverbs (也, 终于, 不再, 明确) and pronouns (这, 这边) belong to the sentence around a
+# subject, not to a title.
+_NOT_IN_TITLE = frozenset(("d", "ad", "r"))
 _NOUN_TAGS = frozenset(("n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "ng", "nl", "vn", "an",
                         "j", "eng", "s"))
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
