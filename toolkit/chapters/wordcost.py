@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# The Dirichlet prior's weight per word (tuned on synthetic documents: 0.5-2 are alike).
+# The Dirichlet prior's weight per word (synthetic Pk, mean of six sets: 0.169 at 0.5,
+# 0.160 at 1, 0.163 at 2).
 ALPHA = 1.0
 _SHUFFLES = 8
 
