@@ -23,6 +23,13 @@ def test_only_words_said_in_two_sentences_count() -> None:
     assert counts.size == 1 and counts.total == 2  # 狗 and 鱼 are said once
 
 
+def test_a_long_chinese_word_shares_its_character_pairs() -> None:
+    counts = word_counts([["军事同盟"], ["同盟"]])
+    assert counts.size == 1 and counts.total == 2  # 同盟, said in both
+    assert word_counts([["alliance"], ["alli"]]).total == 0  # no pieces outside Chinese
+    assert word_counts([["대한민국"], ["대한"]]).total == 0
+
+
 def test_costs_match_the_formula() -> None:
     counts = word_counts(SENTENCES)
     pos = np.array([0, 1, 3, 5])

@@ -6,6 +6,7 @@ its word counts with that multinomial integrated out (a Dirichlet-compound multi
 a word again within one chapter is cheap and spreading it over two is dear, so the cost rewards
 splits where the vocabulary changes, with no vector space and no window size. Only words said in
 at least two sentences count: a word said once costs the same wherever the boundaries fall.
+Long Chinese words count their character pairs too (`_pieces`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..text.chars import is_cjk, is_hangul
 
 # The Dirichlet prior's weight per word (synthetic Pk, mean of six sets: 0.169 at 0.5,
 # 0.160 at 1, 0.163 at 2).
@@ -34,6 +37,7 @@ class WordCounts:
 
 
 def word_counts(words: Sequence[Sequence[str]]) -> WordCounts:
+    words = [[*sentence, *_pieces(sentence)] for sentence in words]
     spread: Counter[str] = Counter()
     for sentence in words:
         spread.update(set(sentence))
@@ -45,6 +49,18 @@ def word_counts(words: Sequence[Sequence[str]]) -> WordCounts:
         counts.append(np.fromiter(tally.values(), np.int64, len(tally)))
     total = int(sum(int(c.sum()) for c in counts))
     return WordCounts(tuple(ids), tuple(counts), max(1, len(vocab)), total)
+
+
+def _pieces(sentence: Sequence[str]) -> list[str]:
+    """The character pairs inside each Chinese word of three or more characters, counted beside
+    the word, so that 军事同盟 and 同盟 share a word (synthetic Pk 0.151 -> 0.144 from caption
+    fragments, 0.142 -> 0.132 with gold punctuation; dev 0.211 -> 0.200 and 0.190 -> 0.182)."""
+    return [
+        word[i : i + 2]
+        for word in sentence
+        if len(word) >= 3 and all(is_cjk(c) and not is_hangul(c) for c in word)
+        for i in range(len(word) - 1)
+    ]
 
 
 @dataclass(frozen=True)
