@@ -60,3 +60,22 @@ def test_rechapter_refuses_sentences_without_their_words() -> None:
     doc = Document(Transcript((), "zh", "talk.json", "text"), (Sentence("你好。", 0, 1),))
     with pytest.raises(InputError, match="no words"):
         rechapter(doc, {})
+
+
+def test_trusted_punctuation_moves_the_chapter_to_a_sentence_start() -> None:
+    words = split_text(run_on(COOKING, FOOTBALL), "zh")
+    out, sents, chapters = chapters_in_words(words, "zh", LEX, keep_sentences=True)
+    assert out == tuple(words) and sents == sentences(words, "zh")
+    assert len(chapters) == 2 and chapters[1].first in (len(COOKING), len(COOKING) + 1)
+    assert chapters[0].last == chapters[1].first and chapters[1].last == len(sents)
+
+
+def test_the_pipeline_trusts_punctuation_it_keeps() -> None:
+    from toolkit.pipeline import Options, parse_text, process
+
+    text = run_on(COOKING, FOOTBALL)
+    options = {"min_chars": 60, "max_chapters": 2, "method": "lexical"}
+    kept = Options(language="zh", punctuator="keep", chapter_options=options)
+    doc = process(parse_text(text, "talk.txt", kept), kept)
+    assert [w.punct for w in doc.transcript.words] == [w.punct for w in split_text(text, "zh")]
+    assert len(doc.chapters) == 2

@@ -145,7 +145,8 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
                                 language)
     words = truecase(punctuator.punctuate(words, language), language)  # captions: lower case
     if options.chapters:  # a chapter start inside a sentence ends that sentence
-        words, sentences, chapters = _chapters(words, language, options.chapter_options)
+        words, sentences, chapters = _chapters(words, language, options.chapter_options,
+                                               punctuator.name == "keep")
     else:
         sentences, chapters = segment.sentences(words, language), ()
     transcript = replace(transcript, words=words,
@@ -163,7 +164,8 @@ def rechapter(doc: Document, chapter_options: Mapping[str, Any]) -> Document:
     language = doc.transcript.language
     if doc.sentences and not doc.transcript.words:
         raise InputError(doc.transcript.source, "the JSON has sentences but no words")
-    words, sentences, chapters = _chapters(doc.transcript.words, language, chapter_options)
+    kept = doc.transcript.meta.get("punctuator") == "keep"
+    words, sentences, chapters = _chapters(doc.transcript.words, language, chapter_options, kept)
     paragraphs = segment.paragraphs(sentences, language, [c.first for c in chapters])
     return replace(doc, transcript=replace(doc.transcript, words=words), sentences=sentences,
                    chapters=chapters, paragraphs=paragraphs)
@@ -178,12 +180,15 @@ def _punctuator_name(name: str, transcript: Transcript, words: Sequence[Any]) ->
     return "keep" if marked * 30 >= max(len(words), 1) else "rules"
 
 
-def _chapters(words: Sequence[Word], language: str, chapter_options: Mapping[str, Any]
-              ) -> tuple[tuple[Word, ...], tuple[Sentence, ...], tuple[Chapter, ...]]:
+def _chapters(words: Sequence[Word], language: str, chapter_options: Mapping[str, Any],
+              keep_sentences: bool) -> tuple[tuple[Word, ...], tuple[Sentence, ...],
+                                             tuple[Chapter, ...]]:
+    """Chapters, ending a sentence where one starts inside it, unless the punctuation is the
+    source's own (`keep_sentences`): then the chapter moves to the nearer sentence start."""
     from .chapters import ChapterOptions
     from .chapters.words import chapters_in_words
 
-    return chapters_in_words(words, language, ChapterOptions(**chapter_options))
+    return chapters_in_words(words, language, ChapterOptions(**chapter_options), keep_sentences)
 
 
 # ---------------------------------------------------------------- output

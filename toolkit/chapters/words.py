@@ -6,10 +6,13 @@ chapter could only start before or after the whole run-on sentence. Found over c
 cut at ，；： into pieces of at least `CLAUSE_CHARS` characters), it starts at the right clause,
 and the sentence is ended there: the mark before it becomes a sentence end. Measured with
 scripts/eval_chapters.py, from caption fragments: dev Pk 0.228 → 0.211, synthetic 0.177 → 0.151.
+Punctuation that is the source's own is trusted instead: the chapter moves to the nearer
+sentence start (synthetic Pk with gold punctuation 0.132 → 0.123 against ending sentences).
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -25,14 +28,23 @@ CLAUSE_CHARS = 30
 
 
 def chapters_in_words(
-    words: Sequence[Word], language: str, options: ChapterOptions = ChapterOptions()
+    words: Sequence[Word],
+    language: str,
+    options: ChapterOptions = ChapterOptions(),
+    keep_sentences: bool = False,
 ) -> tuple[tuple[Word, ...], tuple[Sentence, ...], tuple[Chapter, ...]]:
     """Chapters over the clauses of `words`; returns the words (a sentence ended at each
-    chapter start that fell inside one), their sentences and the chapters over those."""
+    chapter start that fell inside one), their sentences and the chapters over those.
+    `keep_sentences` (the punctuation is the source's own, to be trusted): a chapter start
+    inside a sentence moves to the nearer end of that sentence instead."""
     units = segment.clauses(words, language, CLAUSE_CHARS)
     found = find_chapters(units, language, options)
     starts = [units[c.first].first for c in found]
     out = list(words)
+    if keep_sentences:
+        snapped = _snapped(starts, out, segment.sentences(out, language))
+        found = tuple(c for c, w in zip(found, snapped, strict=True) if w is not None)
+        starts = [w for w in snapped if w is not None]
     for w in starts[1:]:
         if not segment.ends_sentence(out[w - 1]):
             out[w - 1] = replace(out[w - 1], punct=_sentence_end(out[w - 1].punct))
@@ -44,6 +56,26 @@ def chapters_in_words(
     chapters = tuple(replace(c, first=a, last=b)
                      for c, a, b in zip(found, firsts, lasts, strict=True))
     return tuple(out), sentences, chapters
+
+
+def _snapped(
+    starts: Sequence[int], words: Sequence[Word], sentences: Sequence[Sentence]
+) -> list[int | None]:
+    """Each chapter start (a word index) moved to the start of the sentence it falls in or of
+    the next one, whichever is nearer in characters; None where that repeats the start before
+    it or runs off the end."""
+    firsts = [s.first for s in sentences]
+    out: list[int | None] = []
+    previous = -1
+    for w in starts:
+        s = sentences[bisect.bisect_right(firsts, w) - 1]
+        before = sum(len(x.text) for x in words[s.first : w])
+        after = sum(len(x.text) for x in words[w : s.last])
+        snapped = s.first if before <= after else s.last
+        keep = snapped > previous and (snapped < len(words) or w == 0)
+        out.append(snapped if keep else None)
+        previous = snapped if keep else previous
+    return out
 
 
 def _sentence_end(punct: str) -> str:
