@@ -144,7 +144,7 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
     punctuator = get_punctuator(_punctuator_name(options.punctuator, transcript, words),
                                 language)
     words = truecase(punctuator.punctuate(words, language), language)  # captions: lower case
-    if options.chapters:  # a chapter start inside a sentence ends that sentence
+    if options.chapters:  # may end a sentence where a chapter starts inside it
         words, sentences, chapters = _chapters(words, language, options.chapter_options,
                                                punctuator.name == "keep")
     else:
@@ -160,7 +160,8 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
 
 def rechapter(doc: Document, chapter_options: Mapping[str, Any]) -> Document:
     """The same document with chapters (and the paragraphs inside them) found again; a new
-    chapter start inside a sentence ends that sentence (the cues keep their layout)."""
+    chapter start inside a sentence zimu punctuated ends that sentence (the cues keep their
+    layout)."""
     language = doc.transcript.language
     if doc.sentences and not doc.transcript.words:
         raise InputError(doc.transcript.source, "the JSON has sentences but no words")
