@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from .text.chars import CLOSING
@@ -29,16 +30,10 @@ def ends_sentence(word: Word) -> bool:
 
 def sentences(words: Sequence[Word], language: str) -> tuple[Sentence, ...]:
     """Cut after every sentence-ending mark (and at the end)."""
-    out: list[Sentence] = []
-    first = 0
-    for i, w in enumerate(words):
-        if ends_sentence(w) or i == len(words) - 1:
-            out.append(make_sentence(words, first, i + 1, language))
-            first = i + 1
-    return tuple(out)
+    return clauses(words, language, math.inf)
 
 
-def clauses(words: Sequence[Word], language: str, min_chars: int) -> tuple[Sentence, ...]:
+def clauses(words: Sequence[Word], language: str, min_chars: float) -> tuple[Sentence, ...]:
     """Cut after every sentence end, and after a clause mark (，；：) once the piece since the
     last cut has `min_chars` characters: the units chapters are found over, so a chapter can
     start where a punctuator ran two sentences into one."""

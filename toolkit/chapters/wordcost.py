@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -72,17 +73,20 @@ class _Tables:
     norm: np.ndarray
 
 
-def _tables(words: WordCounts) -> _Tables:
-    n = np.arange(words.total + 1)
+@lru_cache(maxsize=4)
+def _tables(size: int, total: int) -> _Tables:
+    """The tables for a vocabulary of `size` words and `total` counted words (built once for
+    a document's costs and its null gain)."""
+    n = np.arange(total + 1)
     word = np.array([math.lgamma(c + ALPHA) for c in n]) - math.lgamma(ALPHA)
-    prior = words.size * ALPHA
+    prior = size * ALPHA
     norm = math.lgamma(prior) - np.array([math.lgamma(c + prior) for c in n])
     return _Tables(word, norm)
 
 
 def chapter_costs(words: WordCounts, pos: np.ndarray) -> np.ndarray:
     """cost[i, j]: the cost of a chapter of sentences pos[i]..pos[j]-1 (j > i; inf elsewhere)."""
-    tables = _tables(words)
+    tables = _tables(words.size, words.total)
     m = len(pos)
     prefix = np.zeros((m, words.size), np.int64)
     running = np.zeros(words.size, np.int64)
@@ -104,7 +108,7 @@ def null_gain(
 ) -> float:
     """Mean over seeded shuffles of the best single split's drop in cost: the gain chance
     alone finds, the unit that makes this cost comparable with the vector spread."""
-    tables = _tables(words)
+    tables = _tables(words.size, words.total)
     n = len(words.ids)
     rng = np.random.default_rng(0)
     gains = []
