@@ -10,6 +10,8 @@ import toolkit.chapters.features as features_module
 import toolkit.chapters.segment as segment_module
 import toolkit.chapters.titles as titles_module
 from toolkit.chapters import ChapterOptions, embeddings_available, find_chapters
+from toolkit.chapters.boundary import depth_profile, gap_features
+from toolkit.chapters.wordcost import word_counts
 from toolkit.errors import UsageError
 from toolkit.types import Sentence
 
@@ -187,7 +189,10 @@ def test_depth_profile_is_high_at_the_topic_changes():
     sents = timed(COOKING + FOOTBALL + SPACE)
     tokens = [features_module._content_words(s.text, "zh") for s in sents]
     x = features_module._unit(features_module._tfidf(tokens))
-    depth = segment_module._depth_profile(x, np.full(len(sents), 10.0), 60.0)
+    cues = np.zeros(len(sents) - 1)
+    counts = word_counts(tokens)
+    texts = [s.text for s in sents]
+    depth = depth_profile(gap_features(x, counts, np.full(len(sents), 10.0), 60.0, cues, texts))
     # gaps 7 and 15 (before sentences 8 and 16) among the deepest four of 23
     assert {7, 15} <= set(np.argsort(-depth)[:4].tolist())
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..types import Chapter, Sentence
-from .boundary import gap_features, shipped_model
+from .boundary import depth_profile, gap_features, shipped_model
 from .features import _content, _cue_strength, _features, _resolve, _tokens, embeddings_available
 from .options import METHODS, ChapterOptions
 from .segment import _lengths, _segment
@@ -51,8 +51,8 @@ def find_chapters(
     if options.max_chapters > 1 and n >= 2 * max(1, options.min_sentences):
         method = _resolve(options.method)
         x, counts, cues, gaps = _signals(texts, tokens, lengths, min_length, language, method)
-        chances = shipped_model().chances(gaps)
-        bounds = _segment(x, lengths, min_length, cues, options, method, counts, chances)
+        bounds = _segment(x, lengths, min_length, cues, options, method, counts,
+                          depth_profile(gaps), shipped_model().chances(gaps))
     titles = _titles(texts, tokens, bounds, language)
     chapters = []
     for k, (first, last) in enumerate(itertools.pairwise(bounds)):

@@ -86,6 +86,13 @@ def gap_features(
     return np.stack(columns, axis=1) if n > 1 else np.zeros((0, len(FEATURES)))
 
 
+def depth_profile(features: np.ndarray) -> np.ndarray:
+    """Per gap, the mean TextTiling depth over the window sizes: how sharply the vocabulary
+    changes there, at more than one scale."""
+    columns = [FEATURES.index(f"depth@{scale}") for scale in SCALES]
+    return np.asarray(features[:, columns].mean(axis=1))
+
+
 def _novelty(
     vocab: Sequence[frozenset[int]], gaps: np.ndarray, left: np.ndarray, right: np.ndarray
 ) -> list[np.ndarray]:

@@ -64,6 +64,7 @@ def _segment(
     options: ChapterOptions,
     method: str = "lexical",
     words: WordCounts | None = None,
+    depth: np.ndarray | None = None,
     chances: np.ndarray | None = None,
 ) -> list[int]:
     """Chapter starts (plus n) minimising the spread of sentence vectors around their chapter's
@@ -86,8 +87,7 @@ def _segment(
     # Cue discount on entering candidate j (a chapter starting at sentence pos[j]).
     discount = np.zeros(len(pos))
     discount[1:-1] = _CUE_DISCOUNT * noise * cues[pos[1:-1] - 1]
-    if _DEPTH_BONUS:
-        depth = _depth_profile(x, lengths, min_length)
+    if depth is not None and _DEPTH_BONUS:
         # Centred, so that it moves boundaries to sharp changes rather than adding more.
         discount[1:-1] += _DEPTH_BONUS * noise * (depth[pos[1:-1] - 1] - depth.mean())
     if chances is not None and _BOUNDARY_WEIGHT:
@@ -206,7 +206,6 @@ _BOUNDARY_WEIGHT = 2.0
 # The word-count cost's weight beside the spread (synthetic Pk, mean of six sets: 0.211 without,
 # 0.164 at 4, 0.160 at 8 and at 12).
 _WORD_WEIGHT = 8.0
-_DEPTH_SCALES = (0.5, 1.0, 2.0)
 # A typical chapter, in minimum chapter lengths (a 1-minute minimum: 3-minute chapters).
 _TYPICAL = 3.0
 
@@ -250,18 +249,6 @@ def _window_cosines(x: np.ndarray, lengths: np.ndarray, min_length: float) -> np
     dot = np.einsum("ij,ij->i", a, b)
     norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
     return np.asarray(np.where(norms > 0, dot / np.maximum(norms, 1e-12), 0.0))
-
-
-def _depth_profile(x: np.ndarray, lengths: np.ndarray, min_length: float) -> np.ndarray:
-    """Per gap, the mean TextTiling depth of the neighbouring-window similarity at several
-    window sizes: how sharply the vocabulary changes there, at more than one scale."""
-    cum = np.concatenate([[0.0], np.cumsum(lengths)])
-    total = np.zeros(len(x) - 1)
-    for scale in _DEPTH_SCALES:
-        curve = _window_cosines(x, lengths, scale * min_length)
-        reach = max(2, int(np.searchsorted(cum, scale * min_length)))
-        total += _depths(curve, reach)
-    return total / len(_DEPTH_SCALES)
 
 
 def _depths(curve: np.ndarray, reach: int) -> np.ndarray:
