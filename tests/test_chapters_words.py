@@ -1,12 +1,14 @@
 """Chapters over clauses: a chapter may start inside a sentence that ran two topics together."""
 
+from dataclasses import replace
+
 import pytest
 from test_chapters import COOKING, ENGLISH, FOOTBALL
 
 from toolkit.chapters import ChapterOptions
 from toolkit.chapters.words import CLAUSE_CHARS, chapters_in_words
 from toolkit.errors import InputError
-from toolkit.pipeline import rechapter
+from toolkit.pipeline import Options, process, rechapter
 from toolkit.segment import sentences
 from toolkit.text import split_text
 from toolkit.types import Document, Sentence, Transcript
@@ -79,3 +81,20 @@ def test_the_pipeline_trusts_punctuation_it_keeps() -> None:
     doc = process(parse_text(text, "talk.txt", kept), kept)
     assert [w.punct for w in doc.transcript.words] == [w.punct for w in split_text(text, "zh")]
     assert len(doc.chapters) == 2
+
+
+def test_rechapter_shows_a_new_full_stop_in_the_cues() -> None:
+    cake, football = ENGLISH[:6], ENGLISH[6:12]
+    text = " ".join(cake)[:-1] + ", " + " ".join(football)[0].lower() + " ".join(football)[1:]
+    words = [replace(w, start=i * 0.4, end=i * 0.4 + 0.35)
+             for i, w in enumerate(split_text(text, "en"))]
+    transcript = Transcript(tuple(words), "en", "talk.srt", "subtitles",
+                            meta={"punctuator": "rules"})
+    opts = Options(language="en", punctuator="keep", chapters=False)
+    doc = replace(process(transcript, opts), transcript=transcript)  # punctuated by rules, say
+    assert not any("passed" in line and ". The" in line for c in doc.cues for line in c.lines)
+    again = rechapter(doc, {"min_chapter": 20.0, "method": "lexical"})
+    assert len(again.chapters) == 2
+    shown = " ".join(line for c in again.cues for line in c.lines)
+    assert "batter 5. The striker" in shown
+    assert [(c.start, c.end) for c in again.cues] == [(c.start, c.end) for c in doc.cues]

@@ -5,10 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.check import check_cues
-from toolkit.cues import layout_cues, render_line
+from toolkit.cues import layout_cues, render_line, rerendered
 from toolkit.style import preset
 from toolkit.text import strip_punct
-from toolkit.types import Word
+from toolkit.types import Cue, Word
 
 ZH_WORDS = ["我们", "今天", "讨论", "一下", "这个", "问题", "朝鲜", "俄罗斯", "军事同盟", "的",
             "了",
@@ -87,3 +87,46 @@ def test_chinese_subtitle_punctuation_style():
 
 def test_untimed_words_make_no_cues():
     assert layout_cues([Word("你好")], preset("zh"), "zh") == ()
+
+
+def _timed(texts_and_marks, gap=0.4):
+    words, t = [], 0.0
+    for text, punct in texts_and_marks:
+        words.append(Word(text, t, t + gap, punct=punct))
+        t += gap + 0.05
+    return words
+
+
+def test_rerendered_cues_show_a_new_full_stop_with_their_old_breaks_and_times():
+    old = _timed([("we", ""), ("cooked", ""), ("the", ""), ("rice", ","), ("and", ""),
+                  ("the", ""), ("match", ""), ("started", ".")])
+    rules = preset("en", max_line=16)
+    cues = layout_cues(old, rules, "en")
+    new = list(old)
+    new[3] = replace(old[3], punct=".")
+    new[4] = replace(old[4], text="And")
+    again = rerendered(cues, old, new, rules, "en")
+    assert [(c.start, c.end, c.first, c.last) for c in again] == [
+        (c.start, c.end, c.first, c.last) for c in cues]
+    assert [len(c.lines) for c in again] == [len(c.lines) for c in cues]
+    shown = " ".join(" ".join(c.lines) for c in again)
+    assert "rice. And the match started." in shown
+    untouched = [c for c in cues if not c.first <= 3 < c.last and not c.first <= 4 < c.last]
+    assert all(c in again for c in untouched)
+
+
+def test_rerendered_keeps_the_full_punctuation_style_the_lines_were_written_in():
+    old = _timed([("先", ""), ("做饭", "，"), ("再", ""), ("看球", "。")])
+    full = replace(preset("zh"), subtitle_punct=False)
+    cues = layout_cues(old, full, "zh")
+    new = [*old[:1], replace(old[1], punct="。"), *old[2:]]
+    # The JSON keeps only the preset's name: the style is read from the old lines.
+    again = rerendered(cues, old, new, preset("zh"), "zh")
+    assert "".join(line for c in again for line in c.lines) == "先做饭。再看球。"
+
+
+def test_rerendered_leaves_lines_it_cannot_trace_to_the_words():
+    old = _timed([("你好", "，"), ("世界", "。")])
+    cues = (Cue(0.0, 1.0, ("别人写的字幕",), 0, 2),)
+    new = [replace(old[0], punct="。"), old[1]]
+    assert rerendered(cues, old, new, preset("zh"), "zh") == cues

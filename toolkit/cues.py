@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 
@@ -195,6 +195,48 @@ def _split_lines(
     if widths.span(i, j) <= limit:
         return [i, j]
     return list(best(i, rules.max_lines)[1])
+
+
+def rerendered(
+    cues: Sequence[Cue], old: Sequence[Word], new: Sequence[Word], rules: StyleRules,
+    language: str,
+) -> tuple[Cue, ...]:
+    """`cues` laid out over the `old` words, for `new` words that differ from them only in
+    punctuation or capitals (a chapter start ended a sentence): each cue over a changed word
+    keeps its times and line breaks and has its lines rendered again; the rest are unchanged.
+    The rules' punctuation style is taken from the old lines (a JSON does not keep it)."""
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    out = []
+    for cue in cues:
+        if any(cue.first <= i < cue.last for i in changed):
+            cue = _rerendered(cue, old, new, rules, language)
+        out.append(cue)
+    return tuple(out)
+
+
+def _rerendered(cue: Cue, old: Sequence[Word], new: Sequence[Word], rules: StyleRules,
+                language: str) -> Cue:
+    for style in (rules, replace(rules, subtitle_punct=not rules.subtitle_punct)):
+        breaks = _line_breaks(cue, old, style, language)
+        if breaks is not None:
+            lines = tuple(render_line(new[a:b], style, language) for a, b in pairwise(breaks))
+            return replace(cue, lines=lines)
+    return cue  # lines that no rendering of its words gives: not zimu's, left as they are
+
+
+def _line_breaks(cue: Cue, words: Sequence[Word], rules: StyleRules, language: str
+                 ) -> list[int] | None:
+    """Word indices where each of the cue's lines starts (plus its end), if rendering the
+    words that way gives exactly its lines."""
+    breaks = [cue.first]
+    for line in cue.lines:
+        a = breaks[-1]
+        b = next((b for b in range(a + 1, cue.last + 1)
+                  if render_line(words[a:b], rules, language) == line), None)
+        if b is None:
+            return None
+        breaks.append(b)
+    return breaks if breaks[-1] == cue.last else None
 
 
 def render_line(words: Sequence[Word], rules: StyleRules, language: str) -> str:

@@ -18,7 +18,7 @@ from . import cues as cue_layout
 from . import segment
 from .errors import InputError, UsageError
 from .punctuate import get_punctuator
-from .style import StyleRules, preset, preset_for
+from .style import PRESETS, StyleRules, preset, preset_for
 from .text import convert_words, has_cjk, normalize_words, split_text, truecase
 from .types import Chapter, Document, Sentence, Transcript, Word
 
@@ -160,16 +160,20 @@ def process(transcript: Transcript, options: Options = Options()) -> Document:
 
 def rechapter(doc: Document, chapter_options: Mapping[str, Any]) -> Document:
     """The same document with chapters (and the paragraphs inside them) found again; a new
-    chapter start inside a sentence zimu punctuated ends that sentence (the cues keep their
-    layout)."""
+    chapter start inside a sentence zimu punctuated ends that sentence (the cues over it keep
+    their times and line breaks, their lines show the new full stop)."""
     language = doc.transcript.language
     if doc.sentences and not doc.transcript.words:
         raise InputError(doc.transcript.source, "the JSON has sentences but no words")
     kept = doc.transcript.meta.get("punctuator") == "keep"
-    words, sentences, chapters = _chapters(doc.transcript.words, language, chapter_options, kept)
+    old = doc.transcript.words
+    words, sentences, chapters = _chapters(old, language, chapter_options, kept)
     paragraphs = segment.paragraphs(sentences, language, [c.first for c in chapters])
+    name = doc.options.get("preset")
+    rules = preset(name if name in PRESETS else preset_for(language))
+    cues = cue_layout.rerendered(doc.cues, old, words, rules, language)
     return replace(doc, transcript=replace(doc.transcript, words=words), sentences=sentences,
-                   chapters=chapters, paragraphs=paragraphs)
+                   chapters=chapters, paragraphs=paragraphs, cues=cues)
 
 
 def _punctuator_name(name: str, transcript: Transcript, words: Sequence[Any]) -> str:
