@@ -24,7 +24,12 @@ EN_TOPIC_OPENERS = ("first", "second", "third", "finally", "next", "now", "so", 
 
 
 def ends_sentence(word: Word) -> bool:
-    mark = word.punct.rstrip(CLOSING)
+    return closes_sentence(word.punct)
+
+
+def closes_sentence(text: str) -> bool:
+    """Whether `text` ends with a sentence-ending mark (closing quotes and brackets aside)."""
+    mark = text.rstrip(CLOSING)
     return bool(mark) and mark[-1] in SENTENCE_END
 
 

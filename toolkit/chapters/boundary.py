@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..segment import SENTENCE_END
-from ..text.chars import CLOSING
+from ..segment import closes_sentence
 from .segment import _depths, _window_cosines, windows
 from .wordcost import WordCounts
 
@@ -80,7 +79,7 @@ def gap_features(
         columns += [curve, _depths(curve, max(2, int(np.searchsorted(cum, size))))]
         columns += _novelty(vocab, *windows(lengths, size))
     typical = float(np.median(lengths)) or 1.0
-    full_stop = [_ends_sentence(t) for t in texts[:-1]]
+    full_stop = [closes_sentence(t.rstrip()) for t in texts[:-1]]
     columns += [cues, np.array(full_stop, float),
                 np.log(lengths[:-1] / typical + 0.1), np.log(lengths[1:] / typical + 0.1)]
     return np.stack(columns, axis=1) if n > 1 else np.zeros((0, len(FEATURES)))
@@ -105,11 +104,6 @@ def _novelty(
         new[k] = len(after - before) / max(1, len(after))
         gone[k] = len(before - after) / max(1, len(before))
     return [new, gone]
-
-
-def _ends_sentence(text: str) -> bool:
-    mark = text.rstrip().rstrip(CLOSING)[-1:]
-    return bool(mark) and mark in SENTENCE_END
 
 
 def fit(features: np.ndarray, labels: np.ndarray, l2: float = 1.0,
