@@ -75,7 +75,7 @@ def _overlap(a: Counter[str], b: Counter[str]) -> float:
 
 
 def documents(corpora: Path, docs: int, style: str = "run", seed: int = 1, related: int = 1,
-              max_chars: int = 1200) -> Iterator[dict[str, Any]]:
+              max_chars: int = 1200, min_chars: int = 150) -> Iterator[dict[str, Any]]:
     """`docs` synthetic documents: {"date": a name, "items": [{"title": "", "text"}, ...]}."""
     rng = random.Random(seed)
     names = CORPORA if style == "run" else PARAGRAPH_CORPORA
@@ -84,13 +84,13 @@ def documents(corpora: Path, docs: int, style: str = "run", seed: int = 1, relat
         with lzma.open(corpora / f"{name}.txt.xz", "rt", encoding="utf-8") as f:
             lines[name] = [ln.strip() for ln in f if ln.strip()]
         if style == "paragraph":
-            lines[name] = [ln for ln in lines[name] if len(ln) >= 150]
+            lines[name] = [ln for ln in lines[name] if len(ln) >= min_chars]
     make = run_chapter if style == "run" else paragraph_chapter
     for d in range(docs):
         name = names[d % len(names)]
         items: list[dict[str, str]] = []
         for _ in range(rng.randint(6, 16)):
-            target = math.exp(rng.uniform(math.log(150), math.log(max_chars)))
+            target = math.exp(rng.uniform(math.log(min_chars), math.log(max_chars)))
             drawn = [make(lines[name], target, rng) for _ in range(related)]
             if items:
                 before = _pairs(items[-1]["text"])
@@ -105,6 +105,7 @@ def main() -> int:
     ap.add_argument("out", type=Path)
     ap.add_argument("--docs", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--min-chars", type=int, default=150)
     ap.add_argument("--max-chars", type=int, default=1200)
     ap.add_argument("--style", choices=["run", "paragraph"], default="run")
     ap.add_argument("--related", type=int, default=1, metavar="N",
@@ -113,7 +114,7 @@ def main() -> int:
     args = ap.parse_args()
     with args.out.open("w", encoding="utf-8") as out:
         for doc in documents(args.corpora, args.docs, args.style, args.seed, args.related,
-                             args.max_chars):
+                             args.max_chars, args.min_chars):
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     return 0
 

@@ -34,9 +34,11 @@ from toolkit.chapters.boundary import BoundaryModel, fit
 from toolkit.chapters.words import CLAUSE_CHARS
 from toolkit.pipeline import Options, parse_text, process
 
-# (style, seed, neighbours drawn per chapter, documents): related neighbours first.
-SETS = (("paragraph", 101, 30, 60), ("paragraph", 102, 5, 60), ("paragraph", 103, 1, 40),
-        ("run", 104, 5, 40))
+# (style, seed, neighbours drawn per chapter, documents, shortest chapter in characters):
+# related neighbours first; the last two hold short chapters too, as news briefs are.
+SETS = (("paragraph", 101, 30, 60, 150), ("paragraph", 102, 5, 60, 150),
+        ("paragraph", 103, 1, 40, 150), ("run", 104, 5, 40, 150),
+        ("paragraph", 105, 30, 60, 60), ("paragraph", 106, 5, 40, 60))
 HELD_OUT = 0.2
 # The chapter bounds of scripts/eval_chapters.py.
 OPTIONS = ChapterOptions(min_chars=150, min_sentences=2, max_chapters=40)
@@ -64,9 +66,11 @@ def examples(doc: dict[str, Any], punctuator: str, rng: random.Random
 def gathered(corpora: Path, scale: float) -> Iterator[tuple[bool, np.ndarray, np.ndarray]]:
     """(held out?, features, labels) per document and reading."""
     rng = random.Random(0)
-    for style, seed, related, count in SETS:
+    for style, seed, related, count, shortest in SETS:
         count = max(2, round(count * scale))
-        for k, doc in enumerate(documents(corpora, count, style, seed, related)):
+        for k, doc in enumerate(documents(corpora, count, style, seed, related,
+                                          max_chars=1500 if shortest < 150 else 1200,
+                                          min_chars=shortest)):
             held = k >= count * (1 - HELD_OUT)
             for punctuator in ("keep", "model"):
                 yield (held, *examples(doc, punctuator, rng))

@@ -79,11 +79,27 @@ def test_three_topics_timed_split_at_the_topic_changes():
 
 
 def test_three_topics_untimed_use_characters():
-    # 136-character topics: three chapters when a typical one (3 minimum lengths) fits
-    sents = untimed(COOKING + FOOTBALL + SPACE)
+    # 272-character topics: three chapters when a typical one (3 scale lengths of at least
+    # 150 characters) fits
+    sents = untimed(COOKING * 2 + FOOTBALL * 2 + SPACE * 2)
     chapters = find_chapters(sents, "zh", ChapterOptions(min_chars=50, min_sentences=3, method=LEX))
-    assert [c.first for c in chapters] == [0, 8, 16]
+    assert [c.first for c in chapters] == [0, 16, 32]
     assert all(c.start is None for c in chapters)
+
+
+def test_a_low_minimum_lets_a_short_chapter_through_at_the_usual_scale():
+    # a 69-character topic between two long ones: its own chapter only when the minimum allows
+    sents = untimed(COOKING * 2 + FOOTBALL[:4] + SPACE * 2)
+    low = find_chapters(sents, "zh", ChapterOptions(min_chars=50, min_sentences=2, method=LEX))
+    assert [c.first for c in low] == [0, 16, 20]
+    high = find_chapters(sents, "zh", ChapterOptions(min_chars=150, min_sentences=2, method=LEX))
+    assert [c.first for c in high] == [0, 20]
+    # signals are read at 30 s of speech or more, whatever the minimum
+    assert segment_module._lengths(sents, "zh", ChapterOptions(min_chars=50))[1:] == (50, 150)
+    options = ChapterOptions(min_chapter=10.0)
+    assert segment_module._lengths(timed(COOKING), "zh", options)[1:] == (10.0, 30.0)
+    options = ChapterOptions(min_chapter=60.0)
+    assert segment_module._lengths(timed(COOKING), "zh", options)[1:] == (60.0, 60.0)
 
 
 def test_english_uses_words_and_latin_title_length():

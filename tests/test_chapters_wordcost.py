@@ -72,8 +72,8 @@ def test_find_chapters_uses_the_word_cost(monkeypatch: pytest.MonkeyPatch) -> No
         return chapter_costs(counts, pos)
 
     monkeypatch.setattr(segment_module, "chapter_costs", spy)
-    texts = ["红烧肉要用冰糖和酱油。"] * 6 + ["望远镜里的彗星和木星。"] * 6
+    texts = ["红烧肉要用冰糖和酱油。"] * 18 + ["望远镜里的彗星和木星。"] * 18
     sentences = [Sentence(t, i, i + 1) for i, t in enumerate(texts)]
     chapters = find_chapters(sentences, "zh", ChapterOptions(min_chars=20, method="lexical"))
     assert calls and calls[0] > 0
-    assert [c.first for c in chapters] == [0, 6]
+    assert [c.first for c in chapters] == [0, 18]

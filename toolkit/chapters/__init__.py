@@ -45,14 +45,14 @@ def find_chapters(
     if n == 0:
         return ()
     texts = [s.text for s in sentences]
-    lengths, min_length = _lengths(sentences, language, options)
+    lengths, minimum, scale = _lengths(sentences, language, options)
     tokens = [_tokens(t, language) for t in texts]
     bounds = [0, n]
     if options.max_chapters > 1 and n >= 2 * max(1, options.min_sentences):
         method = _resolve(options.method)
-        x, counts, cues, gaps = _signals(texts, tokens, lengths, min_length, language, method)
-        bounds = _segment(x, lengths, min_length, cues, options, method, counts,
-                          depth_profile(gaps), shipped_model().chances(gaps))
+        x, counts, cues, gaps = _signals(texts, tokens, lengths, scale, language, method)
+        bounds = _segment(x, lengths, scale, cues, options, method, counts,
+                          depth_profile(gaps), shipped_model().chances(gaps), minimum)
     titles = _titles(texts, tokens, bounds, language)
     chapters = []
     for k, (first, last) in enumerate(itertools.pairwise(bounds)):
@@ -67,22 +67,23 @@ def boundary_features(
     """The boundary model's features of each gap between `sentences`, as `find_chapters` sees
     them (what scripts/train_boundaries.py learns from)."""
     texts = [s.text for s in sentences]
-    lengths, min_length = _lengths(sentences, language, options)
+    lengths, _, scale = _lengths(sentences, language, options)
     tokens = [_tokens(t, language) for t in texts]
-    return _signals(texts, tokens, lengths, min_length, language, _resolve(options.method))[3]
+    return _signals(texts, tokens, lengths, scale, language, _resolve(options.method))[3]
 
 
 def _signals(
     texts: Sequence[str],
     tokens: Sequence[Sequence[str]],
     lengths: np.ndarray,
-    min_length: float,
+    scale: float,
     language: str,
     method: str,
 ) -> tuple[np.ndarray, WordCounts, np.ndarray, np.ndarray]:
-    """Sentence vectors, word counts, cue strengths (from sentence 1 on) and gap features."""
+    """Sentence vectors, word counts, cue strengths (from sentence 1 on) and gap features
+    (read at `scale`)."""
     words = [_content(t, language) for t in tokens]
     x = _features(texts, words, method)
     cues = np.array([_cue_strength(t, language) for t in texts[1:]])
     counts = word_counts(words)
-    return x, counts, cues, gap_features(x, counts, lengths, min_length, cues, texts)
+    return x, counts, cues, gap_features(x, counts, lengths, scale, cues, texts)

@@ -25,7 +25,7 @@ from .segment import _depths, _window_cosines, windows
 from .wordcost import WordCounts
 
 MODEL_FILE = Path(__file__).parent / "data" / "boundary.json"
-SCALES = (0.5, 1.0, 2.0)  # window sizes, in minimum chapter lengths
+SCALES = (0.5, 1.0, 2.0)  # window sizes, in scale lengths (segment._lengths)
 FEATURES = (
     *(f"{name}@{scale}" for scale in SCALES for name in ("cosine", "depth", "new", "gone")),
     "cue", "full_stop", "length_before", "length_after",
@@ -64,7 +64,7 @@ def gap_features(
     x: np.ndarray,
     words: WordCounts,
     lengths: np.ndarray,
-    min_length: float,
+    scale_length: float,
     cues: np.ndarray,
     texts: Sequence[str],
 ) -> np.ndarray:
@@ -74,7 +74,7 @@ def gap_features(
     vocab = [frozenset(ids.tolist()) for ids in words.ids]
     columns = []
     for scale in SCALES:
-        size = scale * min_length
+        size = scale * scale_length
         curve = _window_cosines(x, lengths, size)
         columns += [curve, _depths(curve, max(2, int(np.searchsorted(cum, size))))]
         columns += _novelty(vocab, *windows(lengths, size))

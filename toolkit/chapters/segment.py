@@ -6,7 +6,8 @@ cost stays linear). The cost of a chapter adds two views of its sentences: the s
 vectors around the chapter's mean, and how well one vocabulary of its own explains their words
 (`wordcost`, after BayesSeg). The count is chosen by a price per chapter, relative to the best
 split chance finds in shuffled sentences, plus a log-normal prior around one chapter per three
-minimum lengths; the minimum length and the maximum count are hard limits. A boundary is cheaper
+scale lengths (the minimum length, but at least 30 s); the minimum length and the maximum count
+are hard limits. A boundary is cheaper
 in front of a discourse cue (首先, 最后, 总的来说, "finally"), where the vocabulary changes
 sharply at several window sizes (TextTiling depth), and where the learned boundary model
 (`boundary`) gives a high chance. Measured choices: scripts/eval_chapters.py;
@@ -29,6 +30,8 @@ from .wordcost import WordCounts, chapter_costs, null_gain
 # Characters per second of speech, to turn `min_chapter` into a length for untimed text.
 _CJK_CHARS_PER_SECOND = 5.0
 _LATIN_CHARS_PER_SECOND = 14.0
+# The shortest scale topic signals are read at (see `_lengths`).
+_SCALE_SECONDS = 30.0
 _PUNCT = re.compile(r"[^\w\s]|_")
 
 
@@ -37,20 +40,28 @@ _PUNCT = re.compile(r"[^\w\s]|_")
 
 def _lengths(
     sentences: Sequence[Sentence], language: str, options: ChapterOptions
-) -> tuple[np.ndarray, float]:
-    """Per-sentence length (seconds when timed, else characters) and the minimum chapter length.
+) -> tuple[np.ndarray, float, float]:
+    """Per-sentence length (seconds when timed, else characters), the minimum chapter length,
+    and the scale the topic signals are read at, in the same unit.
 
-    A timed sentence lasts until the next one starts, so chapter lengths add up to the span."""
+    A timed sentence lasts until the next one starts, so chapter lengths add up to the span.
+    The scale (window sizes, the typical chapter, chance's best split) is the minimum but never
+    under `_SCALE_SECONDS` of speech: a window of a few seconds holds too few words to compare,
+    so a low minimum lets short chapters through without making every signal noisy."""
     timed = all(s.start is not None and s.end is not None for s in sentences)
+    rate = _CJK_CHARS_PER_SECOND if _is_cjk_language(language) else _LATIN_CHARS_PER_SECOND
     if timed:
         starts = [float(s.start) for s in sentences]  # type: ignore[arg-type]
         ends = [*starts[1:], float(sentences[-1].end)]  # type: ignore[arg-type]
-        return np.maximum(np.array(ends) - np.array(starts), 0.0), float(options.min_chapter)
-    chars = np.array([len(_PUNCT.sub("", s.text).replace(" ", "")) for s in sentences], float)
-    if options.min_chars is not None:
-        return chars, float(options.min_chars)
-    rate = _CJK_CHARS_PER_SECOND if _is_cjk_language(language) else _LATIN_CHARS_PER_SECOND
-    return chars, float(options.min_chapter) * rate
+        lengths = np.maximum(np.array(ends) - np.array(starts), 0.0)
+        minimum, floor = float(options.min_chapter), _SCALE_SECONDS
+    else:
+        lengths = np.array([len(_PUNCT.sub("", s.text).replace(" ", "")) for s in sentences],
+                           float)
+        minimum = (float(options.min_chars) if options.min_chars is not None
+                   else float(options.min_chapter) * rate)
+        floor = _SCALE_SECONDS * rate
+    return lengths, minimum, max(minimum, floor)
 
 
 # --- boundaries ----------------------------------------------------------------------------
@@ -59,31 +70,34 @@ def _lengths(
 def _segment(
     x: np.ndarray,
     lengths: np.ndarray,
-    min_length: float,
+    scale: float,
     cues: np.ndarray,
     options: ChapterOptions,
     method: str = "lexical",
     words: WordCounts | None = None,
     depth: np.ndarray | None = None,
     chances: np.ndarray | None = None,
+    minimum: float | None = None,
 ) -> list[int]:
     """Chapter starts (plus n) minimising the spread of sentence vectors around their chapter's
     mean plus the word-count cost of `words` (when given), exactly by dynamic programming over
     candidate boundaries, for every chapter count the bounds allow; then the count (see
     `_choose_count`).
 
-    The length bounds and `max_chapters` are hard constraints. A discourse cue lowers the cost
+    Signals are read at `scale`; the length bounds (`minimum`, by default the scale) and
+    `max_chapters` are hard constraints. A discourse cue lowers the cost
     of a boundary in front of it; a sharp change of vocabulary (TextTiling depth at several
     window sizes) and a high learned chance (`chances`, one per gap) move boundaries to them;
     all in units of chance's best split gain."""
     n = len(x)
-    pos = np.array([0, *_candidates(x, lengths, min_length), n])
-    cost = _cost_matrix(x, lengths, min_length, pos, options.min_sentences)
-    noise = _null_gain(x, lengths, min_length, options.min_sentences)
+    pos = np.array([0, *_candidates(x, lengths, scale), n])
+    shortest = scale if minimum is None else minimum
+    cost = _cost_matrix(x, lengths, shortest, pos, options.min_sentences)
+    noise = _null_gain(x, lengths, scale, options.min_sentences)
     if words is not None and _WORD_WEIGHT:
         # The word-count cost beside the spread, both in units of chance's best split gain.
-        scale = _WORD_WEIGHT * noise / null_gain(words, lengths, min_length, options.min_sentences)
-        cost = cost + scale * chapter_costs(words, pos)
+        weight = _WORD_WEIGHT * noise / null_gain(words, lengths, scale, options.min_sentences)
+        cost = cost + weight * chapter_costs(words, pos)
     # Cue discount on entering candidate j (a chapter starting at sentence pos[j]).
     discount = np.zeros(len(pos))
     discount[1:-1] = _CUE_DISCOUNT * noise * cues[pos[1:-1] - 1]
@@ -94,9 +108,9 @@ def _segment(
         # The learned chance of a boundary at each gap (`boundary`), centred like the depth.
         chance = chances[pos[1:-1] - 1]
         discount[1:-1] += _BOUNDARY_WEIGHT * noise * (chance - chance.mean())
-    # The length prior: a typical chapter is `_TYPICAL` minimum chapters long; the content
+    # The length prior: a typical chapter is `_TYPICAL` scale lengths long; the content
     # chooses the count within a factor of two of what that implies.
-    expected = float(np.sum(lengths)) / max(_TYPICAL * min_length, 1e-9)
+    expected = float(np.sum(lengths)) / max(_TYPICAL * scale, 1e-9)
     high = min(options.max_chapters, max(1, math.ceil(expected * 2)))
     low = min(high, max(1, math.floor(expected / 2)))
     totals, back = _best_per_count(cost, discount, high)
@@ -206,7 +220,8 @@ _BOUNDARY_WEIGHT = 2.0
 # The word-count cost's weight beside the spread (synthetic Pk, mean of six sets: 0.211 without,
 # 0.164 at 4, 0.160 at 8 and at 12).
 _WORD_WEIGHT = 8.0
-# A typical chapter, in minimum chapter lengths (a 1-minute minimum: 3-minute chapters).
+# A typical chapter, in scale lengths (a 1-minute minimum: 3-minute chapters; a 10-second
+# one: 90-second chapters, as the scale is at least 30 s).
 _TYPICAL = 3.0
 
 
