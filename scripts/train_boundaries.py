@@ -34,11 +34,11 @@ from toolkit.chapters.boundary import BoundaryModel, fit
 from toolkit.chapters.words import CLAUSE_CHARS
 from toolkit.pipeline import Options, parse_text, process
 
-# (style, seed, neighbours drawn per chapter, documents, shortest chapter in characters):
+# (style, seed, neighbours drawn per chapter, documents, chapter characters from, to):
 # related neighbours first; the last two hold short chapters too, as news briefs are.
-SETS = (("paragraph", 101, 30, 60, 150), ("paragraph", 102, 5, 60, 150),
-        ("paragraph", 103, 1, 40, 150), ("run", 104, 5, 40, 150),
-        ("paragraph", 105, 30, 60, 60), ("paragraph", 106, 5, 40, 60))
+SETS = (("paragraph", 101, 30, 60, 150, 1200), ("paragraph", 102, 5, 60, 150, 1200),
+        ("paragraph", 103, 1, 40, 150, 1200), ("run", 104, 5, 40, 150, 1200),
+        ("paragraph", 105, 30, 60, 60, 1500), ("paragraph", 106, 5, 40, 60, 1500))
 HELD_OUT = 0.2
 # The chapter bounds of scripts/eval_chapters.py.
 OPTIONS = ChapterOptions(min_chars=150, min_sentences=2, max_chapters=40)
@@ -66,11 +66,10 @@ def examples(doc: dict[str, Any], punctuator: str, rng: random.Random
 def gathered(corpora: Path, scale: float) -> Iterator[tuple[bool, np.ndarray, np.ndarray]]:
     """(held out?, features, labels) per document and reading."""
     rng = random.Random(0)
-    for style, seed, related, count, shortest in SETS:
+    for style, seed, related, count, shortest, longest in SETS:
         count = max(2, round(count * scale))
         for k, doc in enumerate(documents(corpora, count, style, seed, related,
-                                          max_chars=1500 if shortest < 150 else 1200,
-                                          min_chars=shortest)):
+                                          max_chars=longest, min_chars=shortest)):
             held = k >= count * (1 - HELD_OUT)
             for punctuator in ("keep", "model"):
                 yield (held, *examples(doc, punctuator, rng))

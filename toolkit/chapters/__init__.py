@@ -51,8 +51,8 @@ def find_chapters(
     if options.max_chapters > 1 and n >= 2 * max(1, options.min_sentences):
         method = _resolve(options.method)
         x, counts, cues, gaps = _signals(texts, tokens, lengths, scale, language, method)
-        bounds = _segment(x, lengths, scale, cues, options, method, counts,
-                          depth_profile(gaps), shipped_model().chances(gaps), minimum)
+        bounds = _segment(x, lengths, scale, minimum, cues, options, method, counts,
+                          depth_profile(gaps), shipped_model().chances(gaps))
     titles = _titles(texts, tokens, bounds, language)
     chapters = []
     for k, (first, last) in enumerate(itertools.pairwise(bounds)):

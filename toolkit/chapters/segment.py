@@ -71,28 +71,27 @@ def _segment(
     x: np.ndarray,
     lengths: np.ndarray,
     scale: float,
+    minimum: float,
     cues: np.ndarray,
     options: ChapterOptions,
     method: str = "lexical",
     words: WordCounts | None = None,
     depth: np.ndarray | None = None,
     chances: np.ndarray | None = None,
-    minimum: float | None = None,
 ) -> list[int]:
     """Chapter starts (plus n) minimising the spread of sentence vectors around their chapter's
     mean plus the word-count cost of `words` (when given), exactly by dynamic programming over
     candidate boundaries, for every chapter count the bounds allow; then the count (see
     `_choose_count`).
 
-    Signals are read at `scale`; the length bounds (`minimum`, by default the scale) and
+    Signals are read at `scale`; the length bounds (`minimum`, `min_sentences`) and
     `max_chapters` are hard constraints. A discourse cue lowers the cost
     of a boundary in front of it; a sharp change of vocabulary (TextTiling depth at several
     window sizes) and a high learned chance (`chances`, one per gap) move boundaries to them;
     all in units of chance's best split gain."""
     n = len(x)
     pos = np.array([0, *_candidates(x, lengths, scale), n])
-    shortest = scale if minimum is None else minimum
-    cost = _cost_matrix(x, lengths, shortest, pos, options.min_sentences)
+    cost = _cost_matrix(x, lengths, minimum, pos, options.min_sentences)
     noise = _null_gain(x, lengths, scale, options.min_sentences)
     if words is not None and _WORD_WEIGHT:
         # The word-count cost beside the spread, both in units of chance's best split gain.
@@ -225,27 +224,27 @@ _WORD_WEIGHT = 8.0
 _TYPICAL = 3.0
 
 
-def _candidates(x: np.ndarray, lengths: np.ndarray, min_length: float) -> list[int]:
+def _candidates(x: np.ndarray, lengths: np.ndarray, scale: float) -> list[int]:
     """Sentence indices where a chapter may start: all of them for short inputs; for long ones
     the deepest valleys of the neighbouring-window similarity, so the exact search stays
     bounded and the whole costs linear time."""
     n = len(x)
     if n - 1 <= _MAX_CANDIDATES:
         return list(range(1, n))
-    curve = _window_cosines(x, lengths, min_length)
+    curve = _window_cosines(x, lengths, scale)
     cum = np.concatenate([[0.0], np.cumsum(lengths)])
-    reach = max(2, int(np.searchsorted(cum, min_length)))
+    reach = max(2, int(np.searchsorted(cum, scale)))
     depth = _depths(curve, reach)
     order = sorted(range(len(depth)), key=lambda g: (-depth[g], g))[:_MAX_CANDIDATES]
     return sorted(g + 1 for g in order)
 
 
-def windows(lengths: np.ndarray, min_length: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each gap g (before sentence g), the sentences within half a minimum chapter on each
-    side, at least two: the windows left[g-1]..g-1 and g..right[g-1]-1."""
+def windows(lengths: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each gap g (before sentence g), the sentences within half of `size` on each side,
+    at least two: the windows left[g-1]..g-1 and g..right[g-1]-1."""
     n = len(lengths)
     cum = np.concatenate([[0.0], np.cumsum(lengths)])
-    half = max(min_length / 2.0, 1e-9)
+    half = max(size / 2.0, 1e-9)
     gaps = np.arange(1, n)
     left = np.searchsorted(cum, cum[gaps] - half, side="right") - 1
     left = np.clip(np.minimum(left, gaps - 2), 0, None)
@@ -254,11 +253,11 @@ def windows(lengths: np.ndarray, min_length: float) -> tuple[np.ndarray, np.ndar
     return gaps, left, right
 
 
-def _window_cosines(x: np.ndarray, lengths: np.ndarray, min_length: float) -> np.ndarray:
-    """For each gap, the cosine between the sums of the vectors within half a minimum chapter
-    on each side (at least two sentences)."""
+def _window_cosines(x: np.ndarray, lengths: np.ndarray, size: float) -> np.ndarray:
+    """For each gap, the cosine between the sums of the vectors within half of `size` on each
+    side (at least two sentences)."""
     prefix = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
-    gaps, left, right = windows(lengths, min_length)
+    gaps, left, right = windows(lengths, size)
     a = prefix[gaps] - prefix[left]
     b = prefix[right] - prefix[gaps]
     dot = np.einsum("ij,ij->i", a, b)
