@@ -12,14 +12,18 @@ Modes:
 Figures (means over documents): Pk and WindowDiff over characters (k = half the mean true
 chapter length), boundary F1 within ±1 sentence, predicted/true chapter counts, and the
 character-level ROUGE-L F of each predicted title against the title of the true chapter it
-overlaps most. Measuring only: never tune on these documents (tune on synthetic ones from
-scripts/make_chapter_tuning.py). --oracle-count (a diagnostic) takes away the price per chapter
-and caps the count at the true one, to see placement quality apart from the count.
+overlaps most; and "on-sentence", the share of true boundaries where an output sentence starts
+(from captions: what punctuation and chapter starts make of them; a boundary that falls inside
+a sentence cannot be hit exactly). Measuring only: never tune on these documents (tune on
+synthetic ones from scripts/make_chapter_tuning.py). --oracle-count (a diagnostic) takes away
+the price per chapter and caps the count at the true one, to see placement quality apart from
+the count.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -127,6 +131,7 @@ class Score:
     predicted: int
     true: int
     rouge: float
+    on_sentence: float
 
 
 def score(items: Sequence[dict[str, str]], sents: Sequence[Sentence],
@@ -151,6 +156,8 @@ def score(items: Sequence[dict[str, str]], sents: Sequence[Sentence],
             idx += 1  # the boundary falls in the later half of that sentence
         true_b.append(idx)
     f1 = boundary_f1(true_b, [c.first for c in chapters[1:]])
+    cuts = set(itertools.accumulate(true_lengths[:-1]))
+    on_sentence = len(cuts & set(starts)) / max(1, len(cuts))
     rouges = []
     for c in chapters:
         span = hyp_span = (sum(sent_lengths[: c.first]), sum(sent_lengths[: c.last]))
@@ -161,7 +168,8 @@ def score(items: Sequence[dict[str, str]], sents: Sequence[Sentence],
         del span
         best = max(range(len(items)), key=lambda j: (overlap[j], -j))
         rouges.append(rouge_l(c.title, items[best]["title"]))
-    return Score(pk, wd, f1, len(chapters), len(items), sum(rouges) / max(1, len(rouges)))
+    return Score(pk, wd, f1, len(chapters), len(items), sum(rouges) / max(1, len(rouges)),
+                 on_sentence)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{label:16s} method={args.method} docs={n} Pk={mean(lambda s: s.pk):.3f} "
             f"WD={mean(lambda s: s.wd):.3f} F1±1={mean(lambda s: s.f1):.3f} "
             f"chapters={mean(lambda s: s.predicted):.1f}/{mean(lambda s: s.true):.1f} "
-            f"ROUGE-L={mean(lambda s: s.rouge):.3f} ({time.perf_counter() - t0:.1f}s)"
+            f"ROUGE-L={mean(lambda s: s.rouge):.3f} "
+            f"on-sentence={mean(lambda s: s.on_sentence):.3f} ({time.perf_counter() - t0:.1f}s)"
         )
     return 0
 
