@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..segment import closes_sentence
-from .segment import _depths, _window_cosines, windows
+from .segment import _depths, _window_cosines, reach, windows
 from .wordcost import WordCounts
 
 MODEL_FILE = Path(__file__).parent / "data" / "boundary.json"
@@ -70,14 +70,13 @@ def gap_features(
 ) -> np.ndarray:
     """One row per gap (before sentence 1, 2, …), the columns of FEATURES."""
     n = len(x)
-    cum = np.concatenate([[0.0], np.cumsum(lengths)])
     vocab = [frozenset(ids.tolist()) for ids in words.ids]
     columns = []
     for scale in SCALES:
         size = scale * scale_length
-        curve = _window_cosines(x, lengths, size)
-        columns += [curve, _depths(curve, max(2, int(np.searchsorted(cum, size))))]
-        columns += _novelty(vocab, *windows(lengths, size))
+        spans = windows(lengths, size)
+        curve = _window_cosines(x, spans)
+        columns += [curve, _depths(curve, reach(lengths, size)), *_novelty(vocab, *spans)]
     typical = float(np.median(lengths)) or 1.0
     full_stop = [closes_sentence(t.rstrip()) for t in texts[:-1]]
     columns += [cues, np.array(full_stop, float),

@@ -231,10 +231,7 @@ def _candidates(x: np.ndarray, lengths: np.ndarray, scale: float) -> list[int]:
     n = len(x)
     if n - 1 <= _MAX_CANDIDATES:
         return list(range(1, n))
-    curve = _window_cosines(x, lengths, scale)
-    cum = np.concatenate([[0.0], np.cumsum(lengths)])
-    reach = max(2, int(np.searchsorted(cum, scale)))
-    depth = _depths(curve, reach)
+    depth = _depths(_window_cosines(x, windows(lengths, scale)), reach(lengths, scale))
     order = sorted(range(len(depth)), key=lambda g: (-depth[g], g))[:_MAX_CANDIDATES]
     return sorted(g + 1 for g in order)
 
@@ -253,11 +250,20 @@ def windows(lengths: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray, n
     return gaps, left, right
 
 
-def _window_cosines(x: np.ndarray, lengths: np.ndarray, size: float) -> np.ndarray:
-    """For each gap, the cosine between the sums of the vectors within half of `size` on each
-    side (at least two sentences)."""
+def reach(lengths: np.ndarray, size: float) -> int:
+    """How many sentences (at least two) make up `size` from the start: how far a TextTiling
+    depth looks on each side of a gap."""
+    cum = np.concatenate([[0.0], np.cumsum(lengths)])
+    return max(2, int(np.searchsorted(cum, size)))
+
+
+def _window_cosines(
+    x: np.ndarray, spans: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """For each gap, the cosine between the sums of the vectors in its two windows (`spans`,
+    as `windows` gives them)."""
     prefix = np.vstack([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
-    gaps, left, right = windows(lengths, size)
+    gaps, left, right = spans
     a = prefix[gaps] - prefix[left]
     b = prefix[right] - prefix[gaps]
     dot = np.einsum("ij,ij->i", a, b)
