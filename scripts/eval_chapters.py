@@ -147,17 +147,16 @@ def score(items: Sequence[dict[str, str]], sents: Sequence[Sentence],
     for n in sent_lengths:
         starts.append(pos)
         pos += n
-    true_b, acc = [], 0
-    for n in true_lengths[:-1]:
-        acc += n
+    cuts = list(itertools.accumulate(true_lengths[:-1]))  # true boundaries, in characters
+    true_b = []
+    for acc in cuts:
         idx = max(i for i, s in enumerate(starts) if s <= acc) if starts else 0
         into = acc - starts[idx]
         if into > 0 and sent_lengths[idx] and into > sent_lengths[idx] / 2:
             idx += 1  # the boundary falls in the later half of that sentence
         true_b.append(idx)
     f1 = boundary_f1(true_b, [c.first for c in chapters[1:]])
-    cuts = set(itertools.accumulate(true_lengths[:-1]))
-    on_sentence = len(cuts & set(starts)) / max(1, len(cuts))
+    on_sentence = len(set(cuts) & set(starts)) / max(1, len(set(cuts)))
     rouges = []
     for c in chapters:
         span = hyp_span = (sum(sent_lengths[: c.first]), sum(sent_lengths[: c.last]))
